@@ -1,0 +1,181 @@
+# nohz-tools - top-level Makefile
+#
+#   make            build libnohz (.so + .a) and the tools into build/
+#   make run        install missing deps, build, run nohz-check on this host
+#   make test       install missing deps, build, run every test layer this host can
+#   make test-vm    the QEMU nohz_full boot tests alone
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make static     static tools for the QEMU guest (build/static/)
+#   make SAN=1 ...  the same with -fsanitize=address,undefined (build/san/)
+
+VERSION    := 0.1.0
+SOVERSION  := 0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+LIBDIR     ?= $(PREFIX)/lib
+INCDIR     ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PKGDIR     ?= $(LIBDIR)/pkgconfig
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+
+CC         ?= gcc
+SAN        ?=
+ifeq ($(SAN),1)
+B          ?= build/san
+SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B          ?= build
+SANFLAGS   :=
+endif
+
+.DEFAULT_GOAL := all
+TOP        := $(abspath .)
+WARN       := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS     ?= -O2 -g
+CPPFLAGS   += -Iinclude -Ilib -D_GNU_SOURCE -DNOHZ_VERSION_STR=\"$(VERSION)\"
+ALLCFLAGS   = $(CFLAGS) $(WARN) $(SANFLAGS) -std=gnu11 -pthread
+
+# libperf: from pkg-config, or built once from linux-source-6.1 (scripts/libperf.sh)
+PERF_MK    := build/libperf.mk
+ifeq ($(filter deps clean distclean help,$(MAKECMDGOALS)),)
+-include $(PERF_MK)
+endif
+$(PERF_MK): scripts/libperf.sh
+	@mkdir -p build
+	@scripts/libperf.sh > $@.tmp && \
+	  { printf 'PERF_CFLAGS := %s\n' "$$(sed -n 1p $@.tmp)"; \
+	    printf 'PERF_LIBS := %s\n' "$$(sed -n 2p $@.tmp)"; } > $@ && rm -f $@.tmp
+
+TRACE_CFLAGS := $(shell pkg-config --cflags libtracefs libtraceevent 2>/dev/null)
+TRACE_LIBS   := $(shell pkg-config --libs libtracefs libtraceevent 2>/dev/null)
+CURSES_LIBS  := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+LIB_DEPS      = $(PERF_LIBS) $(TRACE_LIBS) -lnuma -lz -lpthread -lm
+
+LIB_SRCS   := $(sort $(wildcard lib/*.c))
+LIB_OBJS   := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
+TOOL_SRCS  := $(filter-out tools/irqtop-%.c,$(sort $(wildcard tools/*.c)))
+TOOLS      := $(TOOL_SRCS:tools/%.c=%)
+TOOL_BINS  := $(TOOLS:%=$(B)/%)
+TOOL_LIBS_irqtop := $(CURSES_LIBS)
+# extra sources of a tool: tools/irqtop-*.c link into build/irqtop
+TOOL_SRCS_irqtop := $(wildcard tools/irqtop-*.c)
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/tests/helpers/%)
+
+SONAME     := libnohz.so.$(SOVERSION)
+LIB_SO     := $(B)/$(SONAME)
+LIB_A      := $(B)/libnohz.a
+LIB_MAP    := $(B)/libnohz.map
+
+.PHONY: all deps run test test-unit test-vm static install uninstall clean distclean \
+	fuzz bench help
+all: $(LIB_SO) $(LIB_A) $(TOOL_BINS) $(B)/libnohz.pc
+
+help:
+	@sed -n '3,11p' Makefile
+
+deps:
+	@scripts/deps.sh build
+
+$(B)/lib/%.o: lib/%.c include/nohz.h $(wildcard lib/*.h) $(PERF_MK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(PERF_CFLAGS) $(TRACE_CFLAGS) -fPIC \
+		-c $< -o $@
+
+# Export exactly the functions declared in include/nohz.h.
+$(LIB_MAP): include/nohz.h
+	@mkdir -p $(dir $@)
+	@{ echo 'LIBNOHZ_$(SOVERSION) {'; echo ' global:'; \
+	   grep -oE '\bnohz_[a-z0-9_]+ *\(' include/nohz.h | tr -d ' (' | sort -u | \
+	   sed 's/.*/  &;/'; echo ' local: *;'; echo '};'; } > $@
+
+$(LIB_A): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJS) $(LIB_MAP)
+	$(CC) $(ALLCFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIB_MAP) \
+		-o $@ $(LIB_OBJS) $(LIB_DEPS)
+	ln -sf $(SONAME) $(B)/libnohz.so
+
+$(B)/libnohz.pc: libnohz.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# Tools link the static library so they run from build/ without LD_LIBRARY_PATH
+# and need no libperf at run time.
+$(B)/irqtop $(B)/irqtop.static: $(TOOL_SRCS_irqtop)
+$(B)/%: tools/%.c $(LIB_A) include/nohz.h $(wildcard tools/*.h)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) -o $@ $< $(TOOL_SRCS_$*) $(LIB_A) $(LIB_DEPS) \
+		$(TOOL_LIBS_$*)
+
+$(B)/tests/test_%: tests/unit/test_%.c $(LIB_A) include/nohz.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) $(PERF_CFLAGS) -o $@ $< $(LIB_A) \
+		$(LIB_DEPS) -lcmocka
+
+$(B)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -o $@ $< -lpthread
+
+run:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory all
+	@cpus=$$(scripts/default-cpus.sh); \
+	 echo "nohz-check -c $$cpus -d 10s"; \
+	 $(B)/nohz-check -c $$cpus -d 10s; rc=$$?; \
+	 echo "nohz-check exit status: $$rc (0 pass, 1 fail, 2 error)"; \
+	 [ $$rc -le 1 ]
+
+test-unit: $(UNIT_BINS)
+	@tests/run.sh --unit-only $(B)
+
+test:
+	@scripts/deps.sh build test vm
+	@$(MAKE) --no-print-directory all tests-bins
+	@$(MAKE) --no-print-directory SAN=1 all tests-bins
+	@tests/run.sh build build/san
+
+.PHONY: tests-bins
+tests-bins: $(UNIT_BINS) $(HELPER_BINS)
+
+test-vm:
+	@scripts/deps.sh build vm
+	@$(MAKE) --no-print-directory static
+	@tests/vm/run.sh
+
+# Static tools for the initramfs of the VM tests.
+static:
+	@$(MAKE) --no-print-directory B=build/static \
+		CFLAGS="-O2 -g" LDSTATIC=1 all-static
+
+.PHONY: all-static
+all-static: $(LIB_A) $(TOOLS:%=$(B)/%.static)
+$(B)/%.static: tools/%.c $(LIB_A) include/nohz.h
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) -static -o $@ $< $(TOOL_SRCS_$*) $(LIB_A) \
+		$(PERF_LIBS) $(shell pkg-config --static --libs libtracefs libtraceevent) \
+		-lnuma -lz -lpthread -lm $(if $(filter irqtop,$*),-lncursesw -ltinfo) 2>&1 | \
+		grep -v 'dlopen\|statically linked' >&2 || true
+	@test -x $@
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGDIR)
+	install -m 755 $(B)/pig $(DESTDIR)$(BINDIR)/ 2>/dev/null || true
+	for t in $(filter-out pig,$(TOOLS)); do install -m 755 $(B)/$$t $(DESTDIR)$(SBINDIR)/; done
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libnohz.so
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 644 include/nohz.h $(DESTDIR)$(INCDIR)/
+	install -m 644 $(B)/libnohz.pc $(DESTDIR)$(PKGDIR)/
+
+clean:
+	rm -rf build/san build/static build/lib build/tests $(TOOL_BINS) $(LIB_SO) \
+		$(B)/libnohz.so $(LIB_A) $(LIB_MAP) $(B)/libnohz.pc
+
+distclean:
+	rm -rf build

@@ -1,0 +1,661 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * nohz.h - libnohz, the whole public API of nohz-tools.
+ *
+ * Conventions: functions return 0 (or a count) on success and a negative
+ * errno on failure; parsers take an (err, errlen) buffer that receives one
+ * human sentence naming the bad input.  Every paired object has a _free or
+ * _close.  Paths are always relative to a root directory (default "/"), so
+ * the same code reads a live host, a captured tree or a test fixture.
+ */
+#ifndef NOHZ_H
+#define NOHZ_H
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NOHZ_VERSION "0.1.0"
+#define NOHZ_MAX_CPUS 8192
+
+/* Exit codes shared by every tool. */
+enum nohz_exit { NOHZ_EXIT_PASS = 0, NOHZ_EXIT_FAIL = 1, NOHZ_EXIT_ERROR = 2 };
+
+/* ------------------------------------------------------------------ */
+/* cpu lists (lib/cpulist.c)                                          */
+/* ------------------------------------------------------------------ */
+
+struct nohz_cpuset {
+	uint64_t bits[NOHZ_MAX_CPUS / 64];
+};
+
+void nohz_cpuset_zero(struct nohz_cpuset *s);
+void nohz_cpuset_set(struct nohz_cpuset *s, int cpu);
+void nohz_cpuset_clear(struct nohz_cpuset *s, int cpu);
+bool nohz_cpuset_isset(const struct nohz_cpuset *s, int cpu);
+int nohz_cpuset_count(const struct nohz_cpuset *s);
+bool nohz_cpuset_empty(const struct nohz_cpuset *s);
+/* nohz_cpuset_next - first cpu > prev in s, or -1 */
+int nohz_cpuset_next(const struct nohz_cpuset *s, int prev);
+/* nohz_cpuset_last - highest cpu in s, or -1 */
+int nohz_cpuset_last(const struct nohz_cpuset *s);
+#define nohz_cpuset_for_each(cpu, s) \
+	for ((cpu) = nohz_cpuset_next((s), -1); (cpu) >= 0; \
+	     (cpu) = nohz_cpuset_next((s), (cpu)))
+void nohz_cpuset_and(struct nohz_cpuset *d, const struct nohz_cpuset *a,
+		     const struct nohz_cpuset *b);
+void nohz_cpuset_or(struct nohz_cpuset *d, const struct nohz_cpuset *a,
+		    const struct nohz_cpuset *b);
+/* d = a & ~b */
+void nohz_cpuset_andnot(struct nohz_cpuset *d, const struct nohz_cpuset *a,
+			const struct nohz_cpuset *b);
+bool nohz_cpuset_intersects(const struct nohz_cpuset *a,
+			    const struct nohz_cpuset *b);
+/* nohz_cpuset_subset - true when every cpu of a is in b */
+bool nohz_cpuset_subset(const struct nohz_cpuset *a, const struct nohz_cpuset *b);
+bool nohz_cpuset_equal(const struct nohz_cpuset *a, const struct nohz_cpuset *b);
+
+/*
+ * nohz_cpuset_parse - parse the kernel's list syntax: "1-15", "0,2-5,8",
+ * "0-15:2/4" (groups of 2 every 4), "" (empty).  Spaces and a trailing
+ * newline are tolerated.  Returns 0 or -EINVAL with the bad token in err.
+ */
+int nohz_cpuset_parse(struct nohz_cpuset *s, const char *list, char *err,
+		      size_t errlen);
+/* nohz_cpuset_parse_mask - parse a hex mask "ff" or "00000000,0000000f" */
+int nohz_cpuset_parse_mask(struct nohz_cpuset *s, const char *mask, char *err,
+			   size_t errlen);
+/* nohz_cpuset_format - "1-3,5"; "" when empty; truncated lists end in "..." */
+char *nohz_cpuset_format(const struct nohz_cpuset *s, char *buf, size_t len);
+/* nohz_cpuset_format_mask - hex mask as the kernel prints it ("f", "1,00000000") */
+char *nohz_cpuset_format_mask(const struct nohz_cpuset *s, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* system reader (lib/sys.c): files under a root directory            */
+/* ------------------------------------------------------------------ */
+
+struct nohz_sys;
+
+/* nohz_sys_open - root NULL or "/" is the live system; NULL + errno on error */
+struct nohz_sys *nohz_sys_open(const char *root);
+void nohz_sys_close(struct nohz_sys *sys);
+const char *nohz_sys_root(const struct nohz_sys *sys);
+/* nohz_sys_live - true when reading the running kernel (root is "/") */
+bool nohz_sys_live(const struct nohz_sys *sys);
+/* nohz_sys_fd - directory fd of the root, for openat() */
+int nohz_sys_fd(const struct nohz_sys *sys);
+
+/* nohz_sys_read - whole small file into buf, trailing newlines stripped;
+ * returns its length or -errno (-ENOENT when absent) */
+int nohz_sys_read(struct nohz_sys *sys, const char *path, char *buf, size_t len);
+/* nohz_sys_read_alloc - whole file of any size; caller frees *buf */
+int nohz_sys_read_alloc(struct nohz_sys *sys, const char *path, char **buf,
+			size_t *len);
+int nohz_sys_read_long(struct nohz_sys *sys, const char *path, long *val);
+/* nohz_sys_read_cpuset - a file in list syntax; "(null)" reads as empty */
+int nohz_sys_read_cpuset(struct nohz_sys *sys, const char *path,
+			 struct nohz_cpuset *s);
+/* nohz_sys_read_cpumask - a file in hex mask syntax */
+int nohz_sys_read_cpumask(struct nohz_sys *sys, const char *path,
+			  struct nohz_cpuset *s);
+bool nohz_sys_exists(struct nohz_sys *sys, const char *path);
+/* nohz_sys_opendir - DIR* of a directory under the root, NULL + errno */
+DIR *nohz_sys_opendir(struct nohz_sys *sys, const char *path);
+
+/* nohz_kconfig - value of CONFIG_name ("y", "250", ...) from /proc/config.gz
+ * or /boot/config-RELEASE; returns 1 set, 0 not set, -ENOENT no config found.
+ * name is without the CONFIG_ prefix. */
+int nohz_kconfig(struct nohz_sys *sys, const char *name, char *val, size_t len);
+/* nohz_kconfig_source - which file the config came from, or NULL */
+const char *nohz_kconfig_source(struct nohz_sys *sys);
+/* nohz_sys_hz - CONFIG_HZ, or -ENOENT when no config is readable */
+int nohz_sys_hz(struct nohz_sys *sys);
+
+/* What the running kernel applied, gathered once. */
+struct nohz_kernel {
+	char release[128];	/* /proc/sys/kernel/osrelease */
+	char cmdline[4096];	/* /proc/cmdline */
+	struct nohz_cpuset online;
+	struct nohz_cpuset possible;
+	struct nohz_cpuset nohz_full;	/* sysfs; empty when "(null)" or absent */
+	struct nohz_cpuset isolated;	/* sysfs isolated (isolcpus domain) */
+	bool has_nohz_full_file;
+	bool has_isolated_file;
+	int hz;			/* CONFIG_HZ, 0 when unknown */
+};
+int nohz_kernel_read(struct nohz_sys *sys, struct nohz_kernel *k);
+
+/* nohz_default_cpus - nohz_full, else isolated, else online minus the first */
+void nohz_default_cpus(const struct nohz_kernel *k, struct nohz_cpuset *s);
+
+/* ------------------------------------------------------------------ */
+/* kernel command line (lib/cmdline.c)                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * nohz_cmdline_param - find the last "key" or "key=value" word.
+ * Returns 1 with value copied, 0 when present without '=', -ENOENT absent.
+ */
+int nohz_cmdline_param(const char *cmdline, const char *key, char *val,
+		       size_t len);
+
+struct nohz_isolcpus {
+	struct nohz_cpuset cpus;
+	bool domain;		/* true also when no flag is given */
+	bool nohz;
+	bool managed_irq;
+};
+/* nohz_isolcpus_parse - "nohz,domain,managed_irq,1-3" or "1-3" */
+int nohz_isolcpus_parse(const char *val, struct nohz_isolcpus *iso, char *err,
+			size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* /proc threads (lib/proc.c)                                         */
+/* ------------------------------------------------------------------ */
+
+#define NOHZ_PF_KTHREAD 0x00200000u	/* task->flags bit for kernel threads */
+
+struct nohz_stat {
+	pid_t tid;
+	char comm[64];
+	char state;
+	pid_t ppid;
+	unsigned long flags;
+	unsigned long long majflt;
+	unsigned long long utime, stime;	/* clock ticks */
+	long priority, nice;
+	unsigned long long starttime;	/* clock ticks since boot */
+	unsigned long long wchan;
+	int processor;			/* last CPU it ran on */
+	unsigned int rt_priority, policy;
+	unsigned long long delayacct_blkio_ticks;
+};
+/* nohz_stat_parse - one /proc/PID[/task/TID]/stat line; -EINVAL if malformed */
+int nohz_stat_parse(const char *line, struct nohz_stat *st);
+
+struct nohz_status {
+	struct nohz_cpuset cpus_allowed;
+	long vmlck_kb;			/* -1 when absent */
+	unsigned long long voluntary_ctxt, nonvoluntary_ctxt;
+	pid_t tgid;
+};
+/* nohz_status_parse - the fields above from a /proc/.../status text */
+int nohz_status_parse(const char *text, struct nohz_status *st);
+
+struct nohz_thread {
+	struct nohz_stat stat;
+	struct nohz_status status;
+	pid_t pid;			/* thread group id */
+	bool kthread;
+};
+/*
+ * nohz_threads_each - call fn for every thread under /proc of sys; threads
+ * that vanish mid-scan are skipped.  fn returns nonzero to stop.
+ */
+int nohz_threads_each(struct nohz_sys *sys,
+		      int (*fn)(const struct nohz_thread *t, void *arg), void *arg);
+/* nohz_kthread_percpu - name shows a per-CPU kthread (ksoftirqd/N, ...) */
+bool nohz_kthread_percpu(const char *comm);
+
+/* ------------------------------------------------------------------ */
+/* /proc/interrupts and /proc/softirqs (lib/interrupts.c)             */
+/* ------------------------------------------------------------------ */
+
+#define NOHZ_PROC_INTERRUPTS "/proc/interrupts"
+#define NOHZ_PROC_SOFTIRQS "/proc/softirqs"
+
+/* One row: "  24:  0  15  IR-PCI-MSI 524288-edge  nvme0q0" or "LOC: ...". */
+struct nohz_irq_row {
+	const char *name;	/* "24", "LOC", "NET_RX" */
+	const char *desc;	/* "IR-PCI-MSI 524288-edge nvme0q0", "Local timer
+				 * interrupts"; blank runs folded; "" when none */
+	int irq;		/* IRQ number of a numbered row, -1 otherwise */
+	int ncounts;		/* counts given: ncpus, or fewer (ERR, MIS: 1) */
+	const uint64_t *counts;	/* counts[col] for col < ncounts, by column */
+	uint64_t total;		/* sum of counts */
+};
+
+/*
+ * A parsed file.  Names and descriptions point into the text as read; rows,
+ * counts and cpus share one allocation.  Read-only for callers.
+ */
+struct nohz_interrupts {
+	int ncpus;			/* columns (the CPUs online when read) */
+	const int *cpus;		/* cpu id of each column, ascending */
+	size_t nrows;
+	const struct nohz_irq_row *rows;	/* in file order */
+	char *text_;			/* private */
+	void *mem_;			/* private */
+};
+
+/*
+ * nohz_interrupts_parse - parse len bytes of /proc/interrupts or
+ * /proc/softirqs text (copied once).  -EINVAL with "line N: ..." in err on
+ * bad input, -ENOMEM.  t needs no init; free it with nohz_interrupts_free.
+ */
+int nohz_interrupts_parse(struct nohz_interrupts *t, const char *text,
+			  size_t len, char *err, size_t errlen);
+/* nohz_interrupts_read - read path (NOHZ_PROC_INTERRUPTS, NOHZ_PROC_SOFTIRQS)
+ * under sys in one go and parse it in place; err names the file */
+int nohz_interrupts_read(struct nohz_sys *sys, const char *path,
+			 struct nohz_interrupts *t, char *err, size_t errlen);
+/* nohz_interrupts_free - release a table (a zeroed one too) and zero it */
+void nohz_interrupts_free(struct nohz_interrupts *t);
+/* nohz_interrupts_find - row called name ("LOC", "24", "NET_RX"), or NULL */
+const struct nohz_irq_row *nohz_interrupts_find(const struct nohz_interrupts *t,
+						const char *name);
+/* nohz_interrupts_find_irq - row of numbered IRQ irq, or NULL */
+const struct nohz_irq_row *nohz_interrupts_find_irq(const struct nohz_interrupts *t,
+						    int irq);
+/* nohz_interrupts_match - the row of t with the name of row i of other;
+ * tries index i first, so pairing two reads of a file is linear; or NULL */
+const struct nohz_irq_row *nohz_interrupts_match(const struct nohz_interrupts *t,
+						 const struct nohz_interrupts *other,
+						 size_t i);
+/* nohz_interrupts_delta - cur - prev of one count; the kernel's counts are
+ * unsigned int, so one that went down wrapped at 2^32 (else 0) */
+uint64_t nohz_interrupts_delta(uint64_t prev, uint64_t cur);
+/* nohz_interrupts_column - column of cpu, or -1 when the file has none */
+int nohz_interrupts_column(const struct nohz_interrupts *t, int cpu);
+/* nohz_interrupts_count - count of row r on cpu (an id, not a column);
+ * 0 when the file has no such column or the row is shorter (ERR, MIS) */
+uint64_t nohz_interrupts_count(const struct nohz_interrupts *t,
+			       const struct nohz_irq_row *r, int cpu);
+/* nohz_interrupts_cpus - the cpus that have a column */
+void nohz_interrupts_cpus(const struct nohz_interrupts *t, struct nohz_cpuset *s);
+
+/*
+ * nohz_tasks_running - per CPU, the threads in state R (running or
+ * runnable) whose last CPU (stat field 39) it is, from /proc/[pid]/task/[tid]/stat
+ * under sys.  counts[cpu] for cpu < ncpus is zeroed first; threads of the
+ * process exclude (0: none) are not counted.  Returns threads seen or -errno.
+ */
+int nohz_tasks_running(struct nohz_sys *sys, unsigned int *counts, int ncpus,
+		       pid_t exclude);
+
+/* ------------------------------------------------------------------ */
+/* isolation checks (lib/checks.c: one table)                         */
+/* ------------------------------------------------------------------ */
+
+enum nohz_verdict { NOHZ_PASS, NOHZ_SKIP, NOHZ_WARN, NOHZ_FAIL };
+const char *nohz_verdict_name(enum nohz_verdict v);
+
+#define NOHZ_EVIDENCE_LEN 1024
+#define NOHZ_REMEDY_LEN 1024
+
+struct nohz_finding {
+	const char *id;		/* stable, e.g. "kernel.nohz_full" */
+	const char *title;
+	const char *group;	/* kernel, boot, irq, work, threads, sysctl, ... */
+	enum nohz_verdict verdict;
+	char evidence[NOHZ_EVIDENCE_LEN];
+	char remedy[NOHZ_REMEDY_LEN];	/* "" when nothing to do */
+};
+
+struct nohz_report {
+	struct nohz_cpuset targets;
+	struct nohz_kernel kernel;
+	size_t n, cap;
+	struct nohz_finding *f;
+};
+
+/* nohz_checks_run - run every static check on targets; appends to r */
+int nohz_checks_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
+		    struct nohz_report *r);
+/* nohz_report_add - add a finding (used by the live test too) */
+struct nohz_finding *nohz_report_add(struct nohz_report *r, const char *id,
+				     const char *title, const char *group,
+				     enum nohz_verdict v);
+/* nohz_report_verdict - worst verdict: FAIL > WARN > PASS (SKIP ignored) */
+enum nohz_verdict nohz_report_verdict(const struct nohz_report *r);
+const struct nohz_finding *nohz_report_find(const struct nohz_report *r,
+					    const char *id);
+void nohz_report_free(struct nohz_report *r);
+/* nohz_checks_count / nohz_check_id - the table, for listings and docs */
+size_t nohz_checks_count(void);
+const char *nohz_check_id(size_t i);
+const char *nohz_check_title(size_t i);
+
+/* ------------------------------------------------------------------ */
+/* tracefs (lib/tracefs.c)                                            */
+/* ------------------------------------------------------------------ */
+
+/* nohz_tracefs_ensure - mount tracefs at /sys/kernel/tracing when absent;
+ * 0 or -errno with a sentence in err saying what to do */
+int nohz_tracefs_ensure(char *err, size_t errlen);
+/* nohz_tracepoint_id - id of "system:event", or -errno */
+int nohz_tracepoint_id(const char *system, const char *event);
+
+/* ------------------------------------------------------------------ */
+/* D-state threads (lib/dstate.c, lib/dwatch.c, lib/dtrace.c)         */
+/* ------------------------------------------------------------------ */
+
+/* One thread seen by a scan. */
+struct nohz_dthread {
+	pid_t pid;			/* thread group */
+	char pcomm[64];			/* the group leader's comm */
+	struct nohz_stat stat;		/* tid, comm, state, starttime, ... */
+};
+/*
+ * nohz_dstate_scan - one pass over /proc/PID/task/TID/stat under sys, for
+ * the thread groups in pids (all when npids is 0).  fn gets every thread in
+ * state D (every thread when all is true) and returns nonzero to stop.
+ * Threads that vanish mid-scan are skipped.  Returns the number of threads
+ * read, or -errno when /proc itself cannot be read.
+ */
+int nohz_dstate_scan(struct nohz_sys *sys, const pid_t *pids, size_t npids,
+		     bool all, int (*fn)(const struct nohz_dthread *t, void *arg),
+		     void *arg);
+
+/* Where a process lives, from /proc/PID/cgroup. */
+struct nohz_cgroup_info {
+	char path[512];		/* the v2 path ("0::"), else the first line's */
+	char runtime[16];	/* docker, containerd, crio, podman, kubepods, "" */
+	char id[72];		/* container id (64 hex digits), "" */
+	char pod[64];		/* kubernetes pod uid, "" */
+	char unit[128];		/* innermost systemd unit (.service, .scope), "" */
+};
+/* nohz_cgroup_info_parse - the text of /proc/PID/cgroup; -EINVAL if empty */
+int nohz_cgroup_info_parse(const char *text, struct nohz_cgroup_info *ci);
+
+/* nohz_stack_site - function of the first frame of a kernel stack text
+ * ("[<0>] folio_wait_bit_common+0x110/0x310" -> "folio_wait_bit_common");
+ * 0, or -ENOENT when the text holds no frame */
+int nohz_stack_site(const char *stack, char *site, size_t len);
+
+#define NOHZ_DSTACK_LEN 2048
+
+/* One wait: a thread's continuous time in D. */
+struct nohz_dwait {
+	pid_t pid, tid;
+	char comm[64];
+	char cmdline[256];		/* "" for kernel threads */
+	struct nohz_cgroup_info cgroup;
+	char wchan[64];			/* "" when unknown */
+	char stack[NOHZ_DSTACK_LEN];	/* frames, one a line; "" when unreadable */
+	bool stack_denied;		/* stacks need root: none could be read */
+	char site[64];			/* top stack frame, else wchan, else "?" */
+	uint64_t start_ns;		/* CLOCK_MONOTONIC; estimated when sampling */
+	uint64_t dur_ns;		/* so far; the whole wait once woken */
+	bool since_start;		/* false: already in D when watching began */
+	bool woken;
+};
+
+enum nohz_dwait_event {
+	NOHZ_DWAIT_STUCK,		/* a wait just passed the threshold */
+	NOHZ_DWAIT_WOKE,		/* a reported wait ended */
+};
+
+struct nohz_dwatch_opts {
+	uint64_t interval_ns;		/* sampling period; trace mode: polling */
+	uint64_t threshold_ns;		/* report waits longer than this */
+	const pid_t *pids;		/* thread groups to watch; NULL: all */
+	size_t npids;
+	const char *comm;		/* thread or process name; NULL: all */
+	bool trace;			/* sched_switch/sched_wakeup, root */
+	void (*fn)(enum nohz_dwait_event ev, const struct nohz_dwait *w,
+		   void *arg);
+	void *arg;
+};
+
+/* One row of the summary: a thread (tid > 0) or a wait site. */
+struct nohz_dsum {
+	char name[64];			/* site, or the thread's comm */
+	pid_t pid, tid;			/* thread rows */
+	unsigned long waits;		/* reported waits */
+	unsigned long threads;		/* site rows: distinct threads */
+	uint64_t total_ns, max_ns;
+	bool ongoing;			/* a wait was still in D at the end */
+};
+
+struct nohz_dwatch_stats {
+	uint64_t scans;			/* sampling passes / trace polls */
+	uint64_t threads;		/* threads read by the last scan */
+	uint64_t scan_ns_sum, scan_ns_max;
+	uint64_t elapsed_ns;
+	uint64_t events, lost;		/* trace mode: events read, lost */
+	unsigned long reported;		/* waits that passed the threshold */
+};
+
+struct nohz_dwatch;
+/*
+ * nohz_dwatch_open - prepare to watch the /proc of sys (trace mode: the
+ * live kernel, in a tracefs instance of its own).  0 or -errno with a
+ * sentence in err.
+ */
+int nohz_dwatch_open(struct nohz_dwatch **out, struct nohz_sys *sys,
+		     const struct nohz_dwatch_opts *o, char *err, size_t errlen);
+/* nohz_dwatch_scan - one sampling pass as if at time now (ns); for callers
+ * that drive their own clock */
+int nohz_dwatch_scan(struct nohz_dwatch *w, uint64_t now);
+/*
+ * nohz_dwatch_run - watch for seconds (<= 0: no limit) or count passes
+ * (0: no limit), until nohz_dwatch_stop; waits still in D at the end go
+ * to the summary.  0 or -errno with a sentence in err.
+ */
+int nohz_dwatch_run(struct nohz_dwatch *w, double seconds, unsigned long count,
+		    char *err, size_t errlen);
+/* nohz_dwatch_stop - make run return; async-signal-safe */
+void nohz_dwatch_stop(struct nohz_dwatch *w);
+/* nohz_dwatch_summary - rows ranked by total time in D (sites or threads) */
+size_t nohz_dwatch_summary(struct nohz_dwatch *w, bool sites,
+			   const struct nohz_dsum **rows);
+const struct nohz_dwatch_stats *nohz_dwatch_stats(const struct nohz_dwatch *w);
+/* nohz_dwatch_close - also removes the tracefs instance of trace mode */
+void nohz_dwatch_close(struct nohz_dwatch *w);
+
+/* ------------------------------------------------------------------ */
+/* per-CPU event counters through libperf (lib/counters.c)            */
+/* ------------------------------------------------------------------ */
+
+enum nohz_event {
+	NOHZ_EV_TICK,		/* irq_vectors:local_timer_entry */
+	NOHZ_EV_WORK,		/* workqueue:workqueue_execute_start */
+	NOHZ_EV_IRQ,		/* irq:irq_handler_entry */
+	NOHZ_EV_SOFTIRQ,	/* irq:softirq_entry */
+	NOHZ_EV_SWITCH,		/* sched:sched_switch */
+	NOHZ_EV_RESCHED,	/* irq_vectors:reschedule_entry */
+	NOHZ_EV_CALLFUNC,	/* irq_vectors:call_function_entry */
+	NOHZ_EV_MAX
+};
+#define NOHZ_EV_ALL ((1u << NOHZ_EV_MAX) - 1)
+/* nohz_event_name - "irq_vectors:local_timer_entry"; nohz_event_key - "ticks" */
+const char *nohz_event_name(enum nohz_event ev);
+const char *nohz_event_key(enum nohz_event ev);
+
+struct nohz_counters;
+/*
+ * nohz_counters_open - one counter per event in mask per cpu, opened
+ * disabled.  Events this kernel lacks are left out (see _has); returns 0, or
+ * -errno with a sentence in err (e.g. perf_event_paranoid too high).
+ */
+int nohz_counters_open(struct nohz_counters **out, const struct nohz_cpuset *cpus,
+		       unsigned int mask, char *err, size_t errlen);
+int nohz_counters_enable(struct nohz_counters *c);
+int nohz_counters_disable(struct nohz_counters *c);
+bool nohz_counters_has(const struct nohz_counters *c, enum nohz_event ev);
+/* nohz_counters_read - count on cpu since enable; -ENOENT when not counted */
+int nohz_counters_read(struct nohz_counters *c, int cpu, enum nohz_event ev,
+		       uint64_t *val);
+void nohz_counters_close(struct nohz_counters *c);
+
+/* ------------------------------------------------------------------ */
+/* live test (lib/live.c): spinners on targets, counters from outside  */
+/* ------------------------------------------------------------------ */
+
+struct nohz_live_cpu {
+	int cpu;
+	uint64_t ev[NOHZ_EV_MAX];	/* counts over the window */
+	bool have[NOHZ_EV_MAX];		/* false: event not countable here */
+	pid_t spinner_tid;
+};
+
+struct nohz_live_opts {
+	double seconds;			/* measurement window */
+	double threshold;		/* max ticks per CPU; <= 0: 1% of HZ x seconds */
+	double warmup;			/* seconds spinners run before counting */
+};
+
+struct nohz_live {
+	double seconds;			/* window actually measured */
+	double threshold;		/* ticks allowed per CPU */
+	int hz;				/* 0 when unknown */
+	bool interrupted;		/* stopped early by nohz_live_stop */
+	struct nohz_cpuset housekeeping;	/* where the checker itself ran */
+	size_t n;
+	struct nohz_live_cpu *cpus;
+	void *trace;			/* tracing session when explaining; NULL */
+};
+
+/*
+ * nohz_live_run - pin one spinner per target cpu, count events on the
+ * targets over the window from a housekeeping cpu (the caller is moved off
+ * the targets), stop the spinners.  Returns 0, or -errno with err set.
+ */
+int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
+		  const struct nohz_live_opts *o, struct nohz_live *res,
+		  char *err, size_t errlen);
+/* nohz_live_stop - end the window early; async-signal-safe */
+void nohz_live_stop(void);
+/* nohz_live_judge - add the live.* findings for res to r */
+void nohz_live_judge(const struct nohz_live *res, struct nohz_report *r);
+void nohz_live_free(struct nohz_live *res);
+
+/* ------------------------------------------------------------------ */
+/* topology through libnuma (lib/topology.c)                          */
+/* ------------------------------------------------------------------ */
+
+/* nohz_cpu_node - NUMA node of cpu (reads sysfs under sys), -1 unknown */
+int nohz_cpu_node(struct nohz_sys *sys, int cpu);
+/* nohz_numa_available - libnuma reports NUMA support on the live system */
+bool nohz_numa_available(void);
+
+/* ------------------------------------------------------------------ */
+/* gap recorder (lib/gaps.c): what a busy loop saw between two reads  */
+/* ------------------------------------------------------------------ */
+
+#define NOHZ_HIST_BUCKETS 40	/* log2 buckets of gap length in ns */
+/* Fine log-linear buckets behind the percentiles: values below
+ * 2^NOHZ_GAPS_SUB_BITS ns are exact; above, each power of two is split in
+ * 2^NOHZ_GAPS_SUB_BITS equal parts, so a percentile is reported at most
+ * 1/32 (3.2%) above the true value. */
+#define NOHZ_GAPS_SUB_BITS 5
+#define NOHZ_GAPS_SLOTS ((64 - NOHZ_GAPS_SUB_BITS + 1) << NOHZ_GAPS_SUB_BITS)
+
+struct nohz_gaps {
+	uint64_t count;
+	uint64_t min_ns, max_ns;
+	uint64_t sum_ns;		/* saturates at UINT64_MAX */
+	uint64_t worst_at;		/* `at` given with the longest gap */
+	uint64_t hist[NOHZ_HIST_BUCKETS];	/* bucket i: [2^i, 2^(i+1)) ns;
+						 * the last also holds all above */
+	uint64_t fine[NOHZ_GAPS_SLOTS];
+};
+
+/* nohz_gaps_reset - empty the recorder */
+void nohz_gaps_reset(struct nohz_gaps *g);
+/* nohz_gaps_add - record one gap of ns that started at `at` (any time base) */
+void nohz_gaps_add(struct nohz_gaps *g, uint64_t ns, uint64_t at);
+/* nohz_gaps_bucket - log2 bucket of a gap: floor(log2(ns)), clamped to range */
+int nohz_gaps_bucket(uint64_t ns);
+/* nohz_gaps_bucket_low - lower edge in ns of log2 bucket i */
+uint64_t nohz_gaps_bucket_low(int i);
+/*
+ * nohz_gaps_percentile - nearest-rank percentile (0 < pct <= 100) of the
+ * recorded gaps: the smallest v with at least pct% of them <= v, rounded up
+ * to its fine bucket's upper edge and clamped to [min, max]; 0 when empty.
+ */
+uint64_t nohz_gaps_percentile(const struct nohz_gaps *g, double pct);
+
+/* ------------------------------------------------------------------ */
+/* spin engine (lib/spin.c), shared by nohz-check and pig             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Each spinner reads a fast clock in a tight loop and records every gap
+ * between two consecutive reads longer than the threshold.  The loop makes
+ * no syscall, allocation or lock; it checks a stop flag and its deadline on
+ * every iteration, so even a SCHED_FIFO spinner stops on time.  The clock
+ * is rdtsc when the CPU has constant_tsc and nonstop_tsc (calibrated
+ * against CLOCK_MONOTONIC), else clock_gettime(CLOCK_MONOTONIC_RAW).
+ */
+enum nohz_clock {
+	NOHZ_CLOCK_AUTO,	/* tsc when usable, else mono */
+	NOHZ_CLOCK_TSC,		/* rdtsc; start fails with -ENOTSUP when unusable */
+	NOHZ_CLOCK_MONO,	/* clock_gettime(CLOCK_MONOTONIC_RAW), vDSO */
+};
+
+/* Default threshold: this many median loop costs, and at least the floor. */
+#define NOHZ_SPIN_AUTO_MULT 20
+#define NOHZ_SPIN_AUTO_FLOOR_NS 1000
+
+struct nohz_gap_stats {
+	uint64_t loops;		/* loop iterations */
+	uint64_t elapsed_ns;	/* wall time spun */
+	uint64_t threshold_ns;	/* gaps longer than this were recorded */
+	uint64_t loop_median_ns;	/* median loop cost, measured before the run */
+	uint64_t count;		/* gaps above threshold */
+	uint64_t min_ns, max_ns, sum_ns;	/* of those gaps */
+	uint64_t p99_ns, p999_ns;	/* of those gaps (nohz_gaps_percentile) */
+	uint64_t worst_at_ns;	/* start of the longest gap, from the run's start */
+	uint64_t start_mono_ns;	/* CLOCK_MONOTONIC when the run started */
+	int last_cpu;		/* CPU the spinner ended on */
+	uint64_t hist[NOHZ_HIST_BUCKETS];	/* bucket i: [2^i, 2^(i+1)) ns */
+};
+
+struct nohz_spin_opts {
+	struct nohz_cpuset cpus;	/* one pinned spinner per cpu */
+	int nthreads;			/* unpinned spinners when cpus is empty */
+	double seconds;			/* <= 0: until nohz_spin_stop */
+	int fifo_prio;			/* 0: SCHED_OTHER */
+	uint64_t threshold_ns;		/* 0: NOHZ_SPIN_AUTO_MULT x median loop */
+	bool measure;			/* record gaps (pig) or just burn */
+	enum nohz_clock clock;
+	const char *name;		/* thread name prefix: "pig" -> "pig/3"; NULL keeps */
+};
+
+struct nohz_spin;
+/*
+ * nohz_spin_start - start the spinners; returns once every one runs (tids
+ * known), or -errno with a sentence in err.  Signals are blocked in the
+ * spinner threads, so they reach the caller's threads.
+ */
+int nohz_spin_start(struct nohz_spin **out, const struct nohz_spin_opts *o,
+		    char *err, size_t errlen);
+/* nohz_spin_stop - ask every spinner to stop; async-signal-safe */
+void nohz_spin_stop(struct nohz_spin *s);
+/* nohz_spin_wait - join all spinners (after the duration or a stop) */
+int nohz_spin_wait(struct nohz_spin *s);
+size_t nohz_spin_count(const struct nohz_spin *s);
+/* nohz_spin_tid - thread id of spinner i, once it runs */
+pid_t nohz_spin_tid(const struct nohz_spin *s, size_t i);
+/* nohz_spin_cpu - cpu spinner i is pinned to, -1 when unpinned */
+int nohz_spin_cpu(const struct nohz_spin *s, size_t i);
+/* nohz_spin_stats - results of spinner i, complete after nohz_spin_wait */
+const struct nohz_gap_stats *nohz_spin_stats(const struct nohz_spin *s, size_t i);
+/* nohz_spin_gaps - the whole recorder of spinner i, for other percentiles */
+const struct nohz_gaps *nohz_spin_gaps(const struct nohz_spin *s, size_t i);
+/* nohz_spin_clock - clock in use ("tsc" or "mono") and its rate in MHz */
+const char *nohz_spin_clock(const struct nohz_spin *s, double *mhz);
+void nohz_spin_free(struct nohz_spin *s);
+
+/* ------------------------------------------------------------------ */
+/* duration and number parsing (lib/util.c)                           */
+/* ------------------------------------------------------------------ */
+
+/* nohz_parse_duration - "10", "1.5s", "500ms", "2m", "1h" -> seconds (> 0) */
+int nohz_parse_duration(const char *s, double *seconds, char *err, size_t errlen);
+/* nohz_json_string - write s as a JSON string literal, quotes included */
+void nohz_json_string(FILE *f, const char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NOHZ_H */

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * checks_irq.c - interrupt affinity and workqueue cpumask checks.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * irq_name - handler names of IRQ n from /proc/interrupts text: the words
+ * after the trigger type ("...-edge nvme0q1"), else the last word.
+ */
+static void irq_name(const char *interrupts, int n, char *out, size_t len)
+{
+	const char *p = interrupts;
+
+	out[0] = '\0';
+	while (p && *p) {
+		const char *eol = strchr(p, '\n'), *q = p;
+		const char *end = eol ? eol : p + strlen(p);
+		const char *name = NULL;
+
+		while (*q == ' ')
+			q++;
+		p = eol ? eol + 1 : NULL;
+		if (!isdigit((unsigned char)*q) || atoi(q) != n)
+			continue;
+		q += strcspn(q, ":");
+		if (q >= end)
+			return;
+		for (const char *w = q + 1; w < end;) {
+			const char *we;
+
+			while (w < end && isspace((unsigned char)*w))
+				w++;
+			we = w;
+			while (we < end && !isspace((unsigned char)*we))
+				we++;
+			if (we > w && (memmem(w, we - w, "-edge", 5) ||
+				       memmem(w, we - w, "-level", 6) ||
+				       memmem(w, we - w, "-fasteoi", 8)))
+				name = we;
+			else if (we > w && !isdigit((unsigned char)*w) && !name)
+				name = w;	/* fallback: first non-count word */
+			w = we;
+		}
+		if (!name)
+			return;
+		while (name < end && isspace((unsigned char)*name))
+			name++;
+		while (end > name && isspace((unsigned char)end[-1]))
+			end--;
+		snprintf(out, len, "%.*s", (int)(end - name), name);
+		return;
+	}
+}
+
+void check_irq_affinity(struct check_ctx *c, struct nohz_finding *f)
+{
+	struct strbuf sb, rb;
+	struct dirent *de;
+	char *interrupts = NULL;
+	int bad = 0, total = 0, unmovable = 0;
+	DIR *d = nohz_sys_opendir(c->sys, "/proc/irq");
+
+	if (!d) {
+		f_set(f, NOHZ_SKIP, "/proc/irq is not readable");
+		return;
+	}
+	nohz_sys_read_alloc(c->sys, "/proc/interrupts", &interrupts, NULL);
+	sb_init(&sb, f->evidence, sizeof(f->evidence));
+	sb_init(&rb, f->remedy, sizeof(f->remedy));
+	while ((de = readdir(d))) {
+		struct nohz_cpuset aff, hit;
+		char path[320], name[128] = "", b[256];
+		int n;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		n = atoi(de->d_name);
+		total++;
+		/* effective affinity says where it fires; smp_affinity where it may */
+		snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list", n);
+		if (nohz_sys_read_cpuset(c->sys, path, &aff) < 0 || nohz_cpuset_empty(&aff)) {
+			snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list", n);
+			if (nohz_sys_read_cpuset(c->sys, path, &aff) < 0)
+				continue;
+		}
+		nohz_cpuset_and(&hit, &aff, &c->t);
+		if (nohz_cpuset_empty(&hit))
+			continue;
+		/* an IRQ without a handler never fires: not a finding */
+		if (interrupts)
+			irq_name(interrupts, n, name, sizeof(name));
+		if (interrupts && !name[0])
+			continue;
+		bad++;
+		sb_item(&sb, ", ", "IRQ %d%s%s%s -> %s", n, name[0] ? " (" : "", name,
+			name[0] ? ")" : "", nohz_cpuset_format(&aff, b, sizeof(b)));
+		sb_item(&rb, "; ", "echo %s > /proc/irq/%d/smp_affinity_list", c->hklist, n);
+		if (strstr(name, "nvme") || strstr(name, "virtio"))
+			unmovable++;
+	}
+	closedir(d);
+	free(interrupts);
+	sb_finish(&sb);
+	sb_finish(&rb);
+	if (bad) {
+		f->verdict = NOHZ_FAIL;
+		if (unmovable)
+			strncat(f->remedy, "; managed IRQs refuse the write: boot with "
+				"isolcpus=managed_irq,...", sizeof(f->remedy) - strlen(f->remedy) - 1);
+		return;
+	}
+	f_set(f, NOHZ_PASS, "none of %d IRQs is routed to %s", total, c->tlist);
+}
+
+void check_irq_default(struct check_ctx *c, struct nohz_finding *f)
+{
+	struct nohz_cpuset m, hit;
+	char b[2048], raw[256];
+
+	if (nohz_sys_read(c->sys, "/proc/irq/default_smp_affinity", raw, sizeof(raw)) < 0 ||
+	    nohz_cpuset_parse_mask(&m, raw, NULL, 0) < 0) {
+		f_set(f, NOHZ_SKIP, "/proc/irq/default_smp_affinity is not readable");
+		return;
+	}
+	nohz_cpuset_and(&hit, &m, &c->t);
+	if (nohz_cpuset_empty(&hit)) {
+		f_set(f, NOHZ_PASS, "default_smp_affinity %s (CPUs %s)", raw,
+		      nohz_cpuset_format(&m, b, sizeof(b)));
+		return;
+	}
+	f_set(f, NOHZ_WARN, "default_smp_affinity %s includes target CPUs %s: new IRQs "
+	      "start there", raw, nohz_cpuset_format(&hit, b, sizeof(b)));
+	f_remedy(f, "echo %s > /proc/irq/default_smp_affinity (or boot with irqaffinity=%s)",
+		 c->hkmask, c->hklist);
+}
+
+/* irqbalance_running - a process named irqbalance in /proc of the root */
+static bool irqbalance_running(struct check_ctx *c, pid_t *pid)
+{
+	for (size_t i = 0; i < c->nthreads; i++)
+		if (!strcmp(c->threads[i].stat.comm, "irqbalance")) {
+			*pid = c->threads[i].pid;
+			return true;
+		}
+	return false;
+}
+
+/* banned_cpus - IRQBALANCE_BANNED_CPULIST or _CPUS from a config file */
+static bool banned_cpus(struct check_ctx *c, const char *file, struct nohz_cpuset *s,
+			char *what, size_t len)
+{
+	char *text, *p;
+	bool found = false;
+
+	if (nohz_sys_read_alloc(c->sys, file, &text, NULL) < 0)
+		return false;
+	for (p = strtok(text, "\n"); p; p = strtok(NULL, "\n")) {
+		char *v;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '#')
+			continue;
+		if ((v = strstr(p, "IRQBALANCE_BANNED_CPULIST=")) == p) {
+			v += 26;
+			v += strspn(v, "\"'");
+			v[strcspn(v, "\"'")] = '\0';
+			found = nohz_cpuset_parse(s, v, NULL, 0) == 0;
+		} else if ((v = strstr(p, "IRQBALANCE_BANNED_CPUS=")) == p) {
+			v += 23;
+			v += strspn(v, "\"'");
+			v[strcspn(v, "\"'")] = '\0';
+			found = nohz_cpuset_parse_mask(s, v, NULL, 0) == 0;
+		} else {
+			continue;
+		}
+		snprintf(what, len, "%s: %s", file, p);
+	}
+	free(text);
+	return found;
+}
+
+void check_irq_irqbalance(struct check_ctx *c, struct nohz_finding *f)
+{
+	struct nohz_cpuset ban, miss;
+	char what[512] = "", b[2048];
+	pid_t pid = 0;
+	bool have;
+
+	if (!irqbalance_running(c, &pid)) {
+		f_set(f, NOHZ_PASS, "irqbalance is not running");
+		return;
+	}
+	nohz_cpuset_zero(&ban);
+	have = banned_cpus(c, "/etc/sysconfig/irqbalance", &ban, what, sizeof(what)) ||
+	       banned_cpus(c, "/etc/default/irqbalance", &ban, what, sizeof(what));
+	nohz_cpuset_andnot(&miss, &c->t, &ban);
+	if (nohz_cpuset_empty(&miss)) {
+		f_set(f, NOHZ_PASS, "irqbalance (pid %d) bans the targets (%s)", pid, what);
+		return;
+	}
+	f_set(f, NOHZ_FAIL, "irqbalance (pid %d) runs and may move IRQs onto CPUs %s (%s)",
+	      pid, nohz_cpuset_format(&miss, b, sizeof(b)),
+	      have ? what : "no IRQBALANCE_BANNED_CPULIST set");
+	f_remedy(f, "set IRQBALANCE_BANNED_CPULIST=%s in /etc/default/irqbalance (or "
+		 "/etc/sysconfig/irqbalance) and restart it, or stop irqbalance", c->tlist);
+}
+
+static void mask_check(struct check_ctx *c, struct nohz_finding *f, const char *file,
+		       enum nohz_verdict bad)
+{
+	struct nohz_cpuset m, hit;
+	char raw[2100], b[2048];
+
+	if (nohz_sys_read(c->sys, file, raw, sizeof(raw)) < 0 ||
+	    nohz_cpuset_parse_mask(&m, raw, NULL, 0) < 0) {
+		f_set(f, NOHZ_SKIP, "%s is not readable on this kernel", file);
+		return;
+	}
+	nohz_cpuset_and(&hit, &m, &c->t);
+	if (nohz_cpuset_empty(&hit)) {
+		f_set(f, NOHZ_PASS, "%s = %s (CPUs %s)", file, raw,
+		      nohz_cpuset_format(&m, b, sizeof(b)));
+		return;
+	}
+	f_set(f, bad, "%s = %s allows work on target CPUs %s", file, raw,
+	      nohz_cpuset_format(&hit, b, sizeof(b)));
+	f_remedy(f, "echo %s > %s", c->hkmask, file);
+}
+
+void check_work_cpumask(struct check_ctx *c, struct nohz_finding *f)
+{
+	mask_check(c, f, "/sys/devices/virtual/workqueue/cpumask", NOHZ_FAIL);
+}
+
+void check_work_writeback(struct check_ctx *c, struct nohz_finding *f)
+{
+	long numa = -1;
+
+	mask_check(c, f, "/sys/bus/workqueue/devices/writeback/cpumask", NOHZ_FAIL);
+	if (f->verdict == NOHZ_FAIL &&
+	    nohz_sys_read_long(c->sys, "/sys/bus/workqueue/devices/writeback/numa",
+			       &numa) == 0 && numa == 1)
+		strncat(f->remedy, "; echo 0 > /sys/bus/workqueue/devices/writeback/numa",
+			sizeof(f->remedy) - strlen(f->remedy) - 1);
+}
+
+void check_work_unbound(struct check_ctx *c, struct nohz_finding *f)
+{
+	struct strbuf sb, rb;
+	struct dirent *de;
+	int bad = 0, total = 0;
+	DIR *d = nohz_sys_opendir(c->sys, "/sys/devices/virtual/workqueue");
+
+	if (!d) {
+		f_set(f, NOHZ_SKIP, "/sys/devices/virtual/workqueue is not readable");
+		return;
+	}
+	sb_init(&sb, f->evidence, sizeof(f->evidence));
+	sb_init(&rb, f->remedy, sizeof(f->remedy));
+	while ((de = readdir(d))) {
+		struct nohz_cpuset m;
+		char path[512];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/virtual/workqueue/%s/cpumask",
+			 de->d_name);
+		if (nohz_sys_read_cpumask(c->sys, path, &m) < 0)
+			continue;
+		total++;
+		if (!nohz_cpuset_intersects(&m, &c->t))
+			continue;
+		bad++;
+		sb_item(&sb, ", ", "%s", de->d_name);
+		sb_item(&rb, "; ", "echo %s > %s", c->hkmask, path);
+	}
+	closedir(d);
+	sb_finish(&sb);
+	sb_finish(&rb);
+	if (bad) {
+		f_prefix(f, NOHZ_WARN, "%d workqueues may run on target CPUs: ", bad);
+		return;
+	}
+	f_set(f, NOHZ_PASS, "%d unbound workqueues with a cpumask, none on %s", total,
+	      c->tlist);
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * counters.c - per-CPU tracepoint counters through libperf.
+ *
+ * One cpu-wide counting event per tracepoint and cpu: no sampling and no
+ * mmap, so the counters never need the tick themselves (a sampling or
+ * multiplexed event would be a PERF_EVENTS tick dependency).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
+#include <perf/core.h>
+#include <perf/cpumap.h>
+#include <perf/evsel.h>
+#include <perf/threadmap.h>
+
+#include "internal.h"
+
+static const struct {
+	const char *system, *event, *key;
+} events[NOHZ_EV_MAX] = {
+	[NOHZ_EV_TICK]     = { "irq_vectors", "local_timer_entry", "ticks" },
+	[NOHZ_EV_WORK]     = { "workqueue", "workqueue_execute_start", "work" },
+	[NOHZ_EV_IRQ]      = { "irq", "irq_handler_entry", "irqs" },
+	[NOHZ_EV_SOFTIRQ]  = { "irq", "softirq_entry", "softirqs" },
+	[NOHZ_EV_SWITCH]   = { "sched", "sched_switch", "switches" },
+	[NOHZ_EV_RESCHED]  = { "irq_vectors", "reschedule_entry", "resched_ipis" },
+	[NOHZ_EV_CALLFUNC] = { "irq_vectors", "call_function_entry", "callfunc_ipis" },
+};
+
+struct nohz_counters {
+	struct perf_cpu_map *cpus;
+	struct perf_thread_map *threads;
+	struct perf_evsel *ev[NOHZ_EV_MAX];
+	int map_idx[NOHZ_MAX_CPUS];	/* cpu -> index in cpus, -1 none */
+};
+
+const char *nohz_event_name(enum nohz_event ev)
+{
+	static char names[NOHZ_EV_MAX][64];
+
+	if (ev >= NOHZ_EV_MAX)
+		return "?";
+	if (!names[ev][0])
+		snprintf(names[ev], sizeof(names[ev]), "%s:%s", events[ev].system,
+			 events[ev].event);
+	return names[ev];
+}
+
+const char *nohz_event_key(enum nohz_event ev)
+{
+	return ev < NOHZ_EV_MAX ? events[ev].key : "?";
+}
+
+static int quiet_print(enum libperf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static void paranoid_hint(int e, char *err, size_t errlen)
+{
+	long lvl = 2;
+	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &lvl) != 1)
+			lvl = 2;
+		fclose(f);
+	}
+	if (e == -EACCES || e == -EPERM)
+		nohz_err(err, errlen, "perf_event_open denied (perf_event_paranoid=%ld): "
+			 "run as root or 'sysctl kernel.perf_event_paranoid=-1'", lvl);
+	else
+		nohz_err(err, errlen, "perf_event_open failed: %s", strerror(-e));
+}
+
+int nohz_counters_open(struct nohz_counters **out, const struct nohz_cpuset *cpus,
+		       unsigned int mask, char *err, size_t errlen)
+{
+	struct nohz_counters *c;
+	char list[8192];
+	int rc = 0, opened = 0, cpu;
+
+	*out = NULL;
+	if (nohz_cpuset_empty(cpus)) {
+		nohz_err(err, errlen, "no cpu to count on");
+		return -EINVAL;
+	}
+	rc = nohz_tracefs_ensure(err, errlen);
+	if (rc < 0)
+		return rc;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	libperf_init(quiet_print);
+	c->cpus = perf_cpu_map__new(nohz_cpuset_format(cpus, list, sizeof(list)));
+	c->threads = perf_thread_map__new_dummy();
+	if (!c->cpus || !c->threads) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	perf_thread_map__set_pid(c->threads, 0, -1);
+	for (int i = 0; i < NOHZ_MAX_CPUS; i++)
+		c->map_idx[i] = -1;
+	for (int i = 0; i < perf_cpu_map__nr(c->cpus); i++)
+		c->map_idx[perf_cpu_map__cpu(c->cpus, i).cpu] = i;
+	nohz_cpuset_for_each(cpu, cpus)
+		if (c->map_idx[cpu] < 0) {
+			nohz_err(err, errlen, "cpu %d is not usable for counting", cpu);
+			rc = -EINVAL;
+			goto fail;
+		}
+
+	for (int ev = 0; ev < NOHZ_EV_MAX; ev++) {
+		struct perf_event_attr attr = {
+			.type = PERF_TYPE_TRACEPOINT,
+			.size = sizeof(attr),
+			.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
+				       PERF_FORMAT_TOTAL_TIME_RUNNING,
+			.disabled = 1,
+		};
+		int id;
+
+		if (!(mask & (1u << ev)))
+			continue;
+		id = nohz_tracepoint_id(events[ev].system, events[ev].event);
+		if (id < 0)
+			continue;	/* this kernel lacks it: _has() says so */
+		attr.config = id;
+		c->ev[ev] = perf_evsel__new(&attr);
+		if (!c->ev[ev]) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		rc = perf_evsel__open(c->ev[ev], c->cpus, c->threads);
+		if (rc < 0) {
+			perf_evsel__delete(c->ev[ev]);
+			c->ev[ev] = NULL;
+			if (rc == -EACCES || rc == -EPERM)
+				goto fail;
+			rc = 0;
+			continue;
+		}
+		opened++;
+	}
+	if (!opened) {
+		nohz_err(err, errlen, "none of the requested tracepoints can be counted "
+			 "on this kernel");
+		rc = -ENOENT;
+		goto fail;
+	}
+	*out = c;
+	return 0;
+fail:
+	if (rc == -EACCES || rc == -EPERM || (rc < 0 && err && !err[0]))
+		paranoid_hint(rc, err, errlen);
+	nohz_counters_close(c);
+	return rc;
+}
+
+int nohz_counters_enable(struct nohz_counters *c)
+{
+	for (int ev = 0; ev < NOHZ_EV_MAX; ev++)
+		if (c->ev[ev] && perf_evsel__enable(c->ev[ev]) < 0)
+			return -errno;
+	return 0;
+}
+
+int nohz_counters_disable(struct nohz_counters *c)
+{
+	for (int ev = 0; ev < NOHZ_EV_MAX; ev++)
+		if (c->ev[ev] && perf_evsel__disable(c->ev[ev]) < 0)
+			return -errno;
+	return 0;
+}
+
+bool nohz_counters_has(const struct nohz_counters *c, enum nohz_event ev)
+{
+	return ev < NOHZ_EV_MAX && c->ev[ev];
+}
+
+int nohz_counters_read(struct nohz_counters *c, int cpu, enum nohz_event ev,
+		       uint64_t *val)
+{
+	struct perf_counts_values counts = { 0 };
+
+	if (ev >= NOHZ_EV_MAX || !c->ev[ev] || cpu < 0 || cpu >= NOHZ_MAX_CPUS ||
+	    c->map_idx[cpu] < 0)
+		return -ENOENT;
+	if (perf_evsel__read(c->ev[ev], c->map_idx[cpu], 0, &counts) < 0)
+		return -EIO;
+	/* cpu-wide tracepoint counters are never multiplexed; scale anyway */
+	if (counts.run && counts.run < counts.ena)
+		counts.val = (uint64_t)((double)counts.val * counts.ena / counts.run);
+	*val = counts.val;
+	return 0;
+}
+
+void nohz_counters_close(struct nohz_counters *c)
+{
+	if (!c)
+		return;
+	for (int ev = 0; ev < NOHZ_EV_MAX; ev++)
+		if (c->ev[ev]) {
+			perf_evsel__close(c->ev[ev]);
+			perf_evsel__delete(c->ev[ev]);
+		}
+	perf_cpu_map__put(c->cpus);
+	perf_thread_map__put(c->threads);
+	free(c);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * internal.h - helpers shared inside libnohz; not installed, not exported
+ * (the version script exports only what include/nohz.h declares).
+ */
+#ifndef NOHZ_INTERNAL_H
+#define NOHZ_INTERNAL_H
+
+#include <stdarg.h>
+#include "nohz.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* nohz_err - format one sentence into (err, errlen) when err is non-NULL */
+void nohz_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* strbuf - bounded appender for evidence text; never overflows */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+	int dropped;		/* items that did not fit */
+};
+void sb_init(struct strbuf *sb, char *buf, size_t cap);
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* sb_item - append "sep item"; counts items that no longer fit */
+void sb_item(struct strbuf *sb, const char *sep, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* sb_finish - append ", and N more" when items were dropped */
+void sb_finish(struct strbuf *sb);
+
+/* now_ns - CLOCK_MONOTONIC in ns */
+uint64_t now_ns(void);
+
+/* sys_dmesg - the kernel log: klogctl on the live system, else ROOT/dmesg or
+ * ROOT/var/log/dmesg; caller frees; -ENOENT when none is readable */
+int sys_dmesg(struct nohz_sys *sys, char **buf);
+
+/* The static checks: one table in checks.c, functions per group. */
+struct check_ctx {
+	struct nohz_sys *sys;
+	const struct nohz_kernel *k;
+	struct nohz_cpuset t;		/* targets */
+	struct nohz_cpuset hk;		/* online housekeeping cpus */
+	char tlist[2048], hklist[2048], hkmask[2100];
+	char *dmesg;			/* NULL when unreadable */
+	struct nohz_thread *threads;	/* one /proc scan shared by checks */
+	size_t nthreads;
+	bool threads_ok;
+};
+typedef void (*check_fn)(struct check_ctx *c, struct nohz_finding *f);
+
+/* verdict helpers: set verdict and evidence/remedy with printf formats */
+void f_set(struct nohz_finding *f, enum nohz_verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void f_remedy(struct nohz_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* f_prefix - put a sentence before the evidence gathered so far */
+void f_prefix(struct nohz_finding *f, enum nohz_verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+void check_kernel_config(struct check_ctx *c, struct nohz_finding *f);
+void check_kernel_hz(struct check_ctx *c, struct nohz_finding *f);
+void check_boot_nohz_full(struct check_ctx *c, struct nohz_finding *f);
+void check_boot_isolcpus(struct check_ctx *c, struct nohz_finding *f);
+void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f);
+void check_boot_extras(struct check_ctx *c, struct nohz_finding *f);
+void check_cpu_online(struct check_ctx *c, struct nohz_finding *f);
+void check_cpu_housekeeping(struct check_ctx *c, struct nohz_finding *f);
+void check_cpu_smt(struct check_ctx *c, struct nohz_finding *f);
+void check_irq_affinity(struct check_ctx *c, struct nohz_finding *f);
+void check_irq_default(struct check_ctx *c, struct nohz_finding *f);
+void check_irq_irqbalance(struct check_ctx *c, struct nohz_finding *f);
+void check_work_cpumask(struct check_ctx *c, struct nohz_finding *f);
+void check_work_writeback(struct check_ctx *c, struct nohz_finding *f);
+void check_work_unbound(struct check_ctx *c, struct nohz_finding *f);
+void check_threads_kthreads(struct check_ctx *c, struct nohz_finding *f);
+void check_threads_user(struct check_ctx *c, struct nohz_finding *f);
+void check_threads_runnable(struct check_ctx *c, struct nohz_finding *f);
+void check_sysctl_stat_interval(struct check_ctx *c, struct nohz_finding *f);
+void check_sysctl_watchdog(struct check_ctx *c, struct nohz_finding *f);
+void check_sysctl_timer_migration(struct check_ctx *c, struct nohz_finding *f);
+void check_sysctl_rt_runtime(struct check_ctx *c, struct nohz_finding *f);
+void check_sysctl_numa_balancing(struct check_ctx *c, struct nohz_finding *f);
+void check_clocksource(struct check_ctx *c, struct nohz_finding *f);
+void check_power_governor(struct check_ctx *c, struct nohz_finding *f);
+void check_power_cpuidle(struct check_ctx *c, struct nohz_finding *f);
+void check_mm_thp(struct check_ctx *c, struct nohz_finding *f);
+void check_mm_mce(struct check_ctx *c, struct nohz_finding *f);
+void check_tuned(struct check_ctx *c, struct nohz_finding *f);
+
+/* D-state threads (lib/dstate.c, lib/dwatch.c, lib/dtrace.c) */
+/* dstate_read_at - one read() of a small file into buf, NUL-terminated;
+ * its length or -errno */
+int dstate_read_at(int dirfd, const char *path, char *buf, size_t len);
+/* dstate_details_read - cmdline, cgroup, wchan, site and, unless w->stack is
+ * already set, the kernel stack of w->pid/w->tid */
+void dstate_details_read(struct nohz_sys *sys, struct nohz_dwait *w);
+/* dstate_tgid - thread group of a thread id, or -ENOENT */
+pid_t dstate_tgid(struct nohz_sys *sys, pid_t tid);
+int dstate_schedstat_runs(struct nohz_sys *sys, pid_t pid, pid_t tid,
+			  unsigned long long *runs);
+
+enum dtrace_kind { DTRACE_SLEEP, DTRACE_STACK, DTRACE_WAKE };
+struct dtrace_ev {
+	enum dtrace_kind kind;
+	pid_t tid;
+	uint64_t ts;		/* CLOCK_MONOTONIC ns */
+	const char *comm;	/* SLEEP */
+	const char *stack;	/* STACK: frames one a line, scheduler frames left out */
+};
+struct dtrace;
+/* dtrace_open - own tracefs instance with sched_switch (D only, with a
+ * stack trigger) and sched_wakeup enabled; 0 or -errno with err */
+int dtrace_open(struct dtrace **out, char *err, size_t errlen);
+/* dtrace_drain - hand every buffered event to fn, oldest first */
+int dtrace_drain(struct dtrace *t, void (*fn)(const struct dtrace_ev *ev, void *arg),
+		 void *arg);
+uint64_t dtrace_events(const struct dtrace *t);
+uint64_t dtrace_lost(const struct dtrace *t);
+/* dtrace_close - disable, remove the instance, free */
+void dtrace_close(struct dtrace *t);
+
+#endif

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * live.c - the live test: a busy CPU is the only one that tells a working
+ * nohz_full from plain tickless idle, so spin on every target and count
+ * what still interrupts it, from a housekeeping CPU.
+ */
+#include <errno.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+static volatile sig_atomic_t live_stopping;
+static struct nohz_spin *volatile live_spin;
+
+void nohz_live_stop(void)
+{
+	struct nohz_spin *s = live_spin;
+
+	live_stopping = 1;
+	if (s)
+		nohz_spin_stop(s);
+}
+
+/* sleep_until_stop - sleep for secs or until nohz_live_stop; seconds slept */
+static double sleep_until_stop(double secs)
+{
+	uint64_t start = now_ns(), end = start + (uint64_t)(secs * 1e9);
+
+	while (!live_stopping) {
+		uint64_t now = now_ns();
+		struct timespec ts;
+
+		if (now >= end)
+			break;
+		/* short slices keep the reaction to a stop quick */
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)((end - now) > 50000000 ? 50000000 : end - now);
+		nanosleep(&ts, NULL);
+	}
+	return (now_ns() - start) / 1e9;
+}
+
+int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
+		  const struct nohz_live_opts *o, struct nohz_live *res,
+		  char *err, size_t errlen)
+{
+	struct nohz_spin_opts so = { 0 };
+	struct nohz_counters *cnt = NULL;
+	struct nohz_kernel k;
+	cpu_set_t hkmask;
+	int rc, cpu, i;
+
+	memset(res, 0, sizeof(*res));
+	live_stopping = 0;
+	rc = nohz_kernel_read(sys, &k);
+	if (rc < 0) {
+		nohz_err(err, errlen, "cannot read the online CPUs: %s", strerror(-rc));
+		return rc;
+	}
+	res->hz = k.hz;
+	res->threshold = o->threshold > 0 ? o->threshold :
+			 (k.hz > 0 ? 0.01 * k.hz * o->seconds : 0.01 * 1000 * o->seconds);
+	nohz_cpuset_andnot(&res->housekeeping, &k.online, targets);
+	if (nohz_cpuset_empty(&res->housekeeping)) {
+		nohz_err(err, errlen, "no housekeeping CPU left to measure from: keep one "
+			 "online CPU out of the target list");
+		return -EINVAL;
+	}
+	/* the checker must not disturb what it measures */
+	CPU_ZERO(&hkmask);
+	nohz_cpuset_for_each(cpu, &res->housekeeping)
+		if (cpu < CPU_SETSIZE)
+			CPU_SET(cpu, &hkmask);
+	if (sched_setaffinity(0, sizeof(hkmask), &hkmask) < 0) {
+		nohz_err(err, errlen, "cannot move to housekeeping CPUs: %s", strerror(errno));
+		return -errno;
+	}
+
+	res->n = nohz_cpuset_count(targets);
+	res->cpus = calloc(res->n, sizeof(*res->cpus));
+	if (!res->cpus)
+		return -ENOMEM;
+	i = 0;
+	nohz_cpuset_for_each(cpu, targets)
+		res->cpus[i++].cpu = cpu;
+
+	rc = nohz_counters_open(&cnt, targets, NOHZ_EV_ALL, err, errlen);
+	if (rc < 0)
+		goto out;
+
+	so.cpus = *targets;
+	so.seconds = 0;		/* until stopped: the window is timed here */
+	so.measure = false;
+	so.name = "nohz-spin";
+	rc = nohz_spin_start((struct nohz_spin **)&live_spin, &so, err, errlen);
+	if (rc < 0)
+		goto out;
+	for (size_t s = 0; s < nohz_spin_count(live_spin); s++)
+		for (size_t j = 0; j < res->n; j++)
+			if (res->cpus[j].cpu == nohz_spin_cpu(live_spin, s))
+				res->cpus[j].spinner_tid = nohz_spin_tid(live_spin, s);
+
+	/* let the spinners settle so their own start is not counted */
+	sleep_until_stop(o->warmup > 0 ? o->warmup : 0.2);
+	if (!live_stopping) {
+		rc = nohz_counters_enable(cnt);
+		if (rc < 0) {
+			nohz_err(err, errlen, "cannot enable counters: %s", strerror(-rc));
+			goto stop;
+		}
+		res->seconds = sleep_until_stop(o->seconds);
+		nohz_counters_disable(cnt);
+	}
+	res->interrupted = live_stopping;
+	for (size_t j = 0; j < res->n; j++)
+		for (int ev = 0; ev < NOHZ_EV_MAX; ev++) {
+			uint64_t v;
+
+			if (nohz_counters_read(cnt, res->cpus[j].cpu, ev, &v) == 0) {
+				res->cpus[j].ev[ev] = v;
+				res->cpus[j].have[ev] = true;
+			}
+		}
+stop:
+	nohz_spin_stop(live_spin);
+	nohz_spin_wait(live_spin);
+	{
+		struct nohz_spin *s = live_spin;
+
+		live_spin = NULL;
+		nohz_spin_free(s);
+	}
+out:
+	nohz_counters_close(cnt);
+	if (rc < 0) {
+		free(res->cpus);
+		res->cpus = NULL;
+		res->n = 0;
+	}
+	return rc;
+}
+
+/*
+ * One finding per kind of interruption.  Ticks are judged against the
+ * threshold; the others WARN on any and FAIL above the same threshold.
+ */
+static const struct {
+	enum nohz_event ev;
+	const char *id, *title, *what, *remedy;
+} live_rows[] = {
+	{ NOHZ_EV_TICK, "live.ticks", "ticks on busy target CPUs", "ticks",
+	  "see the FAIL findings above and the explanation below; a busy nohz_full "
+	  "CPU should see almost none" },
+	{ NOHZ_EV_SWITCH, "live.switches", "foreign tasks on target CPUs", "context switches",
+	  "another task shared the CPU: move it off (taskset) or keep the CPU in isolcpus" },
+	{ NOHZ_EV_WORK, "live.work", "work items on target CPUs", "work items",
+	  "set the workqueue and writeback cpumasks to housekeeping CPUs; raise "
+	  "vm.stat_interval" },
+	{ NOHZ_EV_IRQ, "live.irqs", "device IRQs on target CPUs", "device IRQs",
+	  "route the IRQs to housekeeping CPUs (irq.affinity remedy)" },
+	{ NOHZ_EV_SOFTIRQ, "live.softirqs", "softirqs on target CPUs", "softirqs",
+	  "softirqs follow ticks and IRQs: remove those first" },
+	{ NOHZ_EV_RESCHED, "live.ipis", "IPIs on target CPUs", "reschedule IPIs",
+	  "IPIs come from other CPUs waking or flushing work here: see the explanation" },
+	{ NOHZ_EV_CALLFUNC, "live.callfunc", "function-call IPIs on target CPUs",
+	  "function-call IPIs", "avoid work that broadcasts IPIs (mprotect, module load, "
+	  "TLB shootdowns from shared mm)" },
+};
+
+void nohz_live_judge(const struct nohz_live *res, struct nohz_report *r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(live_rows); i++) {
+		enum nohz_event ev = live_rows[i].ev;
+		struct nohz_finding *f = nohz_report_add(r, live_rows[i].id,
+						live_rows[i].title, "live", NOHZ_PASS);
+		struct strbuf sb;
+		uint64_t worst = 0, total = 0;
+		bool have = false;
+
+		if (!f)
+			return;
+		sb_init(&sb, f->evidence, sizeof(f->evidence));
+		for (size_t j = 0; j < res->n; j++) {
+			const struct nohz_live_cpu *c = &res->cpus[j];
+
+			if (!c->have[ev])
+				continue;
+			have = true;
+			total += c->ev[ev];
+			if (c->ev[ev] > worst)
+				worst = c->ev[ev];
+			if (c->ev[ev])
+				sb_item(&sb, ", ", "CPU %d: %llu (%.1f/s)", c->cpu,
+					(unsigned long long)c->ev[ev],
+					res->seconds > 0 ? c->ev[ev] / res->seconds : 0.0);
+		}
+		sb_finish(&sb);
+		if (!have) {
+			f_set(f, NOHZ_SKIP, "%s cannot be counted on this kernel",
+			      nohz_event_name(ev));
+			continue;
+		}
+		if (!total) {
+			f_set(f, NOHZ_PASS, "no %s in %.1f s on %zu busy CPUs", live_rows[i].what,
+			      res->seconds, res->n);
+			continue;
+		}
+		f_prefix(f, (double)worst > res->threshold ? NOHZ_FAIL :
+			 ev == NOHZ_EV_TICK ? NOHZ_PASS : NOHZ_WARN,
+			 "%llu %s in %.1f s (threshold %.0f per CPU): ",
+			 (unsigned long long)total, live_rows[i].what, res->seconds,
+			 res->threshold);
+		if (f->verdict != NOHZ_PASS)
+			f_remedy(f, "%s", live_rows[i].remedy);
+	}
+	/* name the root cause when the kernel cannot stop a busy tick at all */
+	{
+		const struct nohz_finding *kc = nohz_report_find(r, "kernel.config");
+		const struct nohz_finding *t = nohz_report_find(r, "live.ticks");
+
+		if (kc && t && kc->verdict == NOHZ_FAIL && t->verdict == NOHZ_FAIL) {
+			struct nohz_finding *tf = (struct nohz_finding *)t;
+
+			f_remedy(tf, "this kernel cannot stop the tick on a busy CPU (%s): "
+				 "boot a kernel with CONFIG_NO_HZ_FULL=y", "kernel.config");
+		}
+	}
+}
+
+void nohz_live_free(struct nohz_live *res)
+{
+	free(res->cpus);
+	res->cpus = NULL;
+	res->n = 0;
+}

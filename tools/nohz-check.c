@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nohz-check - are these CPUs really isolated?  Static checks of what the
+ * kernel applied, then a live test that spins on every target CPU and
+ * counts what still interrupts it.  Exit 0 PASS, 1 FAIL, 2 ERROR.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nohz.h"
+
+#define TOOL "nohz-check"
+
+struct opts {
+	const char *cpus;
+	const char *root;
+	double seconds;
+	double threshold;
+	bool static_only;
+	bool json;
+	bool quiet;
+	bool color;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: " TOOL " [options]\n"
+"Check that CPUs are isolated (nohz_full, isolcpus, rcu_nocbs) and prove it live.\n"
+"\n"
+"  -c, --cpus LIST        target CPUs (default: nohz_full, else isolated,\n"
+"                         else all online CPUs but the first)\n"
+"  -d, --duration TIME    live test window (default 10s; ms, s, m, h)\n"
+"  -T, --threshold N      ticks allowed per CPU (default 1%% of HZ x seconds)\n"
+"  -s, --static-only      skip the live test\n"
+"  -r, --root DIR         read a captured tree instead of / (static checks only)\n"
+"  -j, --json             JSON report on stdout\n"
+"  -q, --quiet            print only the verdict line (and FAIL findings)\n"
+"      --list-checks      list the static checks and exit\n"
+"  -h, --help             this help\n"
+"  -V, --version          version\n"
+"\n"
+"Exit status: 0 PASS (warnings allowed), 1 FAIL, 2 error or interrupted.\n"
+"The live test needs root (perf_event_open on tracepoints, tracefs).\n");
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(TOOL ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(NOHZ_EXIT_ERROR);
+}
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "static-only", no_argument, NULL, 's' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "list-checks", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	char err[256];
+	int c;
+
+	o->seconds = 10;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:d:T:sr:jqhV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->cpus = optarg; break;
+		case 'd':
+			if (nohz_parse_duration(optarg, &o->seconds, err, sizeof(err)) < 0)
+				die("cannot parse duration %s", err);
+			break;
+		case 'T': {
+			char *end;
+
+			errno = 0;
+			o->threshold = strtod(optarg, &end);
+			if (errno || end == optarg || *end || o->threshold < 0)
+				die("cannot parse threshold '%s': want a tick count >= 0", optarg);
+			if (o->threshold == 0)
+				o->threshold = 0.5;	/* "0": any tick fails */
+			break;
+		}
+		case 's': o->static_only = true; break;
+		case 'r': o->root = optarg; break;
+		case 'j': o->json = true; break;
+		case 'q': o->quiet = true; break;
+		case 'L':
+			for (size_t i = 0; i < nohz_checks_count(); i++)
+				printf("%-24s %s\n", nohz_check_id(i), nohz_check_title(i));
+			exit(0);
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf(TOOL " %s\n", NOHZ_VERSION); exit(0);
+		case ':': die("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			die("unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		die("unexpected argument '%s' (see --help)", argv[optind]);
+}
+
+static const char *vcolor(const struct opts *o, enum nohz_verdict v)
+{
+	if (!o->color)
+		return "";
+	switch (v) {
+	case NOHZ_PASS: return "\033[32m";
+	case NOHZ_WARN: return "\033[33m";
+	case NOHZ_FAIL: return "\033[31;1m";
+	default: return "\033[2m";
+	}
+}
+
+static const char *reset(const struct opts *o)
+{
+	return o->color ? "\033[0m" : "";
+}
+
+static void print_live_table(const struct nohz_live *lv)
+{
+	printf("\nLive test: one busy spinner per target CPU for %.1f s%s; counted from "
+	       "CPU(s) ", lv->seconds, lv->interrupted ? " (interrupted)" : "");
+	{
+		char b[256];
+
+		printf("%s\n", nohz_cpuset_format(&lv->housekeeping, b, sizeof(b)));
+	}
+	printf("  %5s %8s %9s %7s %6s %9s %9s %6s %6s\n", "CPU", "ticks", "ticks/s",
+	       "work", "irqs", "softirqs", "switches", "resch", "call");
+	for (size_t i = 0; i < lv->n; i++) {
+		const struct nohz_live_cpu *c = &lv->cpus[i];
+		char v[NOHZ_EV_MAX][24];
+
+		for (int e = 0; e < NOHZ_EV_MAX; e++)
+			if (c->have[e])
+				snprintf(v[e], sizeof(v[e]), "%llu", (unsigned long long)c->ev[e]);
+			else
+				snprintf(v[e], sizeof(v[e]), "-");
+		printf("  %5d %8s %9.1f %7s %6s %9s %9s %6s %6s\n", c->cpu, v[NOHZ_EV_TICK],
+		       lv->seconds > 0 ? c->ev[NOHZ_EV_TICK] / lv->seconds : 0.0,
+		       v[NOHZ_EV_WORK], v[NOHZ_EV_IRQ], v[NOHZ_EV_SOFTIRQ], v[NOHZ_EV_SWITCH],
+		       v[NOHZ_EV_RESCHED], v[NOHZ_EV_CALLFUNC]);
+	}
+	printf("  threshold: %.0f ticks per CPU (1%% of HZ=%d x %.1f s unless -T)\n",
+	       lv->threshold, lv->hz, lv->seconds);
+}
+
+static void print_text(const struct opts *o, const struct nohz_report *r,
+		       const struct nohz_live *lv, const char *root)
+{
+	enum nohz_verdict v = nohz_report_verdict(r);
+	char t[2048], b[2048];
+
+	if (!o->quiet) {
+		printf("nohz-check %s: kernel %s, HZ=%s, root %s\n", NOHZ_VERSION,
+		       r->kernel.release[0] ? r->kernel.release : "?",
+		       r->kernel.hz ? (snprintf(b, sizeof(b), "%d", r->kernel.hz), b) : "?",
+		       root);
+		printf("target CPUs %s; nohz_full '%s'; ", nohz_cpuset_format(&r->targets, t,
+		       sizeof(t)), nohz_cpuset_format(&r->kernel.nohz_full, b, sizeof(b)));
+		printf("isolated '%s'\n\n", nohz_cpuset_format(&r->kernel.isolated, b,
+		       sizeof(b)));
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const struct nohz_finding *f = &r->f[i];
+
+		if (o->quiet && f->verdict != NOHZ_FAIL)
+			continue;
+		printf("%s%-4s%s %-24s %s\n", vcolor(o, f->verdict),
+		       nohz_verdict_name(f->verdict), reset(o), f->id, f->evidence);
+		if (f->remedy[0] && f->verdict >= NOHZ_WARN)
+			printf("     %-24s fix: %s\n", "", f->remedy);
+	}
+	if (lv && lv->n && !o->quiet)
+		print_live_table(lv);
+	printf("\n%sverdict: %s%s (CPUs %s)\n", vcolor(o, v), nohz_verdict_name(v),
+	       reset(o), nohz_cpuset_format(&r->targets, t, sizeof(t)));
+}
+
+static void json_kv(const char *k, const char *v, bool comma)
+{
+	printf("\"%s\":", k);
+	nohz_json_string(stdout, v);
+	if (comma)
+		putchar(',');
+}
+
+static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
+		       const char *root)
+{
+	char b[2048];
+
+	printf("{");
+	json_kv("tool", TOOL, true);
+	json_kv("version", NOHZ_VERSION, true);
+	json_kv("verdict", nohz_verdict_name(nohz_report_verdict(r)), true);
+	json_kv("cpus", nohz_cpuset_format(&r->targets, b, sizeof(b)), true);
+	json_kv("root", root, true);
+	printf("\"kernel\":{");
+	json_kv("release", r->kernel.release, true);
+	printf("\"hz\":%d,", r->kernel.hz);
+	json_kv("cmdline", r->kernel.cmdline, true);
+	json_kv("online", nohz_cpuset_format(&r->kernel.online, b, sizeof(b)), true);
+	json_kv("nohz_full", nohz_cpuset_format(&r->kernel.nohz_full, b, sizeof(b)), true);
+	json_kv("isolated", nohz_cpuset_format(&r->kernel.isolated, b, sizeof(b)), false);
+	printf("},");
+	if (lv && lv->n) {
+		printf("\"live\":{\"seconds\":%.3f,\"threshold\":%.1f,\"interrupted\":%s,",
+		       lv->seconds, lv->threshold, lv->interrupted ? "true" : "false");
+		json_kv("housekeeping", nohz_cpuset_format(&lv->housekeeping, b, sizeof(b)),
+			true);
+		printf("\"cpus\":[");
+		for (size_t i = 0; i < lv->n; i++) {
+			const struct nohz_live_cpu *c = &lv->cpus[i];
+
+			printf("%s{\"cpu\":%d,\"spinner_tid\":%d", i ? "," : "", c->cpu,
+			       (int)c->spinner_tid);
+			for (int e = 0; e < NOHZ_EV_MAX; e++)
+				if (c->have[e])
+					printf(",\"%s\":%llu", nohz_event_key(e),
+					       (unsigned long long)c->ev[e]);
+				else
+					printf(",\"%s\":null", nohz_event_key(e));
+			printf(",\"ticks_per_sec\":%.2f}", lv->seconds > 0 ?
+			       c->ev[NOHZ_EV_TICK] / lv->seconds : 0.0);
+		}
+		printf("]},");
+	}
+	printf("\"findings\":[");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct nohz_finding *f = &r->f[i];
+
+		printf("%s{", i ? "," : "");
+		json_kv("id", f->id, true);
+		json_kv("title", f->title, true);
+		json_kv("group", f->group, true);
+		json_kv("verdict", nohz_verdict_name(f->verdict), true);
+		json_kv("evidence", f->evidence, true);
+		json_kv("remedy", f->remedy, false);
+		printf("}");
+	}
+	printf("]}\n");
+}
+
+static void on_signal(int sig)
+{
+	nohz_live_stop();
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct nohz_report r = { 0 };
+	struct nohz_live lv = { 0 };
+	struct nohz_cpuset targets, off;
+	struct nohz_kernel k;
+	struct nohz_sys *sys;
+	const char *nc = getenv("NO_COLOR");
+	char err[512], b[2048], b2[2048];
+	int rc, exit_code;
+
+	parse_args(argc, argv, &o);
+	o.color = !o.json && isatty(STDOUT_FILENO) && !(nc && *nc);
+	sys = nohz_sys_open(o.root);
+	if (!sys)
+		die("cannot open root directory '%s': %s", o.root ? o.root : "/",
+		    strerror(errno));
+	if (!nohz_sys_live(sys))
+		o.static_only = true;	/* a captured tree cannot be spun on */
+	rc = nohz_kernel_read(sys, &k);
+	if (rc < 0)
+		die("cannot read %s/sys/devices/system/cpu/online: %s (is --root a "
+		    "captured host tree?)", o.root ? o.root : "", strerror(-rc));
+	if (o.cpus) {
+		if (nohz_cpuset_parse(&targets, o.cpus, err, sizeof(err)) < 0)
+			die("cannot parse cpu list %s", err);
+		if (nohz_cpuset_empty(&targets))
+			die("cpu list '%s' is empty", o.cpus);
+		nohz_cpuset_andnot(&off, &targets, &k.online);
+		if (!nohz_cpuset_empty(&off))
+			die("CPU %s in '%s' %s not online (online: %s)",
+			    nohz_cpuset_format(&off, b, sizeof(b)), o.cpus,
+			    nohz_cpuset_count(&off) > 1 ? "are" : "is",
+			    nohz_cpuset_format(&k.online, b2, sizeof(b2)));
+	} else {
+		nohz_default_cpus(&k, &targets);
+		if (nohz_cpuset_empty(&targets))
+			die("no default target: this host has a single online CPU; use -c");
+	}
+	if (!o.static_only && geteuid() != 0)
+		fprintf(stderr, TOOL ": not root: the live test may fail to open "
+			"tracepoint counters (use --static-only, or run as root)\n");
+
+	rc = nohz_checks_run(sys, &targets, &r);
+	if (rc < 0)
+		die("static checks failed: %s", strerror(-rc));
+
+	exit_code = NOHZ_EXIT_PASS;
+	if (!o.static_only) {
+		struct nohz_live_opts lo = { .seconds = o.seconds, .threshold = o.threshold };
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		if (!o.quiet && !o.json && isatty(STDERR_FILENO))
+			fprintf(stderr, TOOL ": live test on CPUs %s for %.1f s...\n",
+				nohz_cpuset_format(&targets, b, sizeof(b)), o.seconds);
+		rc = nohz_live_run(sys, &targets, &lo, &lv, err, sizeof(err));
+		if (rc < 0) {
+			nohz_report_free(&r);
+			nohz_sys_close(sys);
+			die("live test failed: %s", err);
+		}
+		nohz_live_judge(&lv, &r);
+		if (lv.interrupted)
+			exit_code = NOHZ_EXIT_ERROR;
+	}
+
+	if (o.json)
+		print_json(&r, o.static_only ? NULL : &lv, nohz_sys_root(sys));
+	else
+		print_text(&o, &r, o.static_only ? NULL : &lv, nohz_sys_root(sys));
+	if (lv.interrupted)
+		fprintf(stderr, TOOL ": interrupted after %.1f s: partial results\n",
+			lv.seconds);
+	else
+		exit_code = nohz_report_verdict(&r) == NOHZ_FAIL ? NOHZ_EXIT_FAIL :
+							       NOHZ_EXIT_PASS;
+	nohz_live_free(&lv);
+	nohz_report_free(&r);
+	nohz_sys_close(sys);
+	return exit_code;
+}
