@@ -67,9 +67,13 @@ HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/tests/helpers/%)
 
 SONAME     := libnohz.so.$(SOVERSION)
-LIB_SO     := $(B)/$(SONAME)
+SOFILE     := libnohz.so.$(VERSION)
+LIB_SO     := $(B)/$(SOFILE)
 LIB_A      := $(B)/libnohz.a
 LIB_MAP    := $(B)/libnohz.map
+# libperf/libapi archives (when built from source) go inside libnohz.a, so a
+# static consumer needs only what libnohz.pc lists
+PERF_ARCHIVES = $(filter %.a,$(PERF_LIBS))
 
 .PHONY: all deps run test test-unit test-vm static install uninstall clean distclean \
 	fuzz bench help
@@ -93,18 +97,24 @@ $(LIB_MAP): include/nohz.h
 	   grep -oE '\bnohz_[a-z0-9_]+ *\(' include/nohz.h | tr -d ' (' | sort -u | \
 	   sed 's/.*/  &;/'; echo ' local: *;'; echo '};'; } > $@
 
-$(LIB_A): $(LIB_OBJS)
+# An ar MRI script: our objects plus every member of the libperf archives.
+$(LIB_A): $(LIB_OBJS) $(PERF_MK) $(PERF_ARCHIVES)
 	@rm -f $@
-	ar rcs $@ $^
+	{ echo 'create $@'; for o in $(LIB_OBJS); do echo "addmod $$o"; done; \
+	  for a in $(PERF_ARCHIVES); do echo "addlib $$a"; done; echo save; echo end; } | ar -M
+	ranlib $@
 
 $(LIB_SO): $(LIB_OBJS) $(LIB_MAP)
 	$(CC) $(ALLCFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIB_MAP) \
-		-o $@ $(LIB_OBJS) $(LIB_DEPS)
+		-Wl,--no-undefined -o $@ $(LIB_OBJS) $(LIB_DEPS)
+	ln -sf $(SOFILE) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libnohz.so
 
-$(B)/libnohz.pc: libnohz.pc.in Makefile
+# A distribution libperf (no archives above) is a dependency of its own.
+$(B)/libnohz.pc: libnohz.pc.in Makefile $(PERF_MK)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+	    -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@PERF_REQ@|$(if $(PERF_ARCHIVES),,libperf )|' $< > $@
 
 # Tools link the static library so they run from build/ without LD_LIBRARY_PATH
 # and need no libperf at run time.
@@ -148,6 +158,11 @@ test-vm:
 	@$(MAKE) --no-print-directory static
 	@tests/vm/run.sh
 
+bench:
+	@scripts/deps.sh build test bench
+	@$(MAKE) --no-print-directory all tests-bins
+	@bench/run.sh
+
 # Static tools for the initramfs of the VM tests.
 static:
 	@$(MAKE) --no-print-directory B=build/static \
@@ -162,20 +177,48 @@ $(B)/%.static: tools/%.c $(LIB_A) include/nohz.h
 		grep -v 'dlopen\|statically linked' >&2 || true
 	@test -x $@
 
+# Installed layout: pig in bin/ (any user may spin), the other tools in sbin/
+# (their full use needs root: perf events, tracefs, other users' /proc
+# files); man pages by section; one bash completion file, linked under each
+# tool's name.  The manifest lists every installed path for uninstall.
+BIN_TOOLS   = $(filter pig,$(TOOLS))
+SBIN_TOOLS  = $(filter-out pig,$(TOOLS))
+MANPAGES    = doc/libnohz.3 $(foreach t,$(TOOLS),$(wildcard doc/$(t).[18]))
+MANIFEST    = $(PREFIX)/share/nohz-tools/manifest
+INSTALLED   = $(BIN_TOOLS:%=$(BINDIR)/%) $(SBIN_TOOLS:%=$(SBINDIR)/%) \
+	$(LIBDIR)/$(SOFILE) $(LIBDIR)/$(SONAME) $(LIBDIR)/libnohz.so $(LIBDIR)/libnohz.a \
+	$(INCDIR)/nohz.h $(PKGDIR)/libnohz.pc \
+	$(foreach p,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p))) \
+	$(COMPDIR)/nohz-tools $(TOOLS:%=$(COMPDIR)/%) $(MANIFEST)
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
-		$(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGDIR)
-	install -m 755 $(B)/pig $(DESTDIR)$(BINDIR)/ 2>/dev/null || true
-	for t in $(filter-out pig,$(TOOLS)); do install -m 755 $(B)/$$t $(DESTDIR)$(SBINDIR)/; done
+	install -d $(sort $(patsubst %/,%,$(dir $(addprefix $(DESTDIR),$(INSTALLED)))))
+	$(if $(BIN_TOOLS),install -m 755 $(BIN_TOOLS:%=$(B)/%) $(DESTDIR)$(BINDIR)/)
+	install -m 755 $(SBIN_TOOLS:%=$(B)/%) $(DESTDIR)$(SBINDIR)/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libnohz.so
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	install -m 644 include/nohz.h $(DESTDIR)$(INCDIR)/
 	install -m 644 $(B)/libnohz.pc $(DESTDIR)$(PKGDIR)/
+	$(foreach p,$(MANPAGES),install -m 644 $(p) \
+		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/ &&) true
+	install -m 644 completion/nohz-tools $(DESTDIR)$(COMPDIR)/
+	for t in $(TOOLS); do ln -sf nohz-tools $(DESTDIR)$(COMPDIR)/$$t; done
+	printf '%s\n' $(INSTALLED) > $(DESTDIR)$(MANIFEST)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig || true; fi
+
+# Removes what the manifest lists (or, without one, what install would write).
+uninstall:
+	@m='$(DESTDIR)$(MANIFEST)'; \
+	if [ -f "$$m" ]; then list=$$(cat "$$m"); else list='$(INSTALLED)'; fi; \
+	for f in $$list; do rm -f "$(DESTDIR)$$f"; done; \
+	rmdir "$(DESTDIR)$(dir $(MANIFEST))" 2>/dev/null || true; \
+	echo "removed $$(echo $$list | wc -w) files listed in $(MANIFEST)"
 
 clean:
 	rm -rf build/san build/static build/lib build/tests $(TOOL_BINS) $(LIB_SO) \
-		$(B)/libnohz.so $(LIB_A) $(LIB_MAP) $(B)/libnohz.pc
+		$(B)/$(SONAME) $(B)/libnohz.so $(LIB_A) $(LIB_MAP) $(B)/libnohz.pc
 
 distclean:
 	rm -rf build

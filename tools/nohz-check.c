@@ -88,7 +88,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'c': o->cpus = optarg; break;
 		case 'd':
 			if (nohz_parse_duration(optarg, &o->seconds, err, sizeof(err)) < 0)
-				die("cannot parse duration %s", err);
+				die("cannot parse duration '%s': %s", optarg, err);
 			break;
 		case 'T': {
 			char *end;
@@ -294,7 +294,7 @@ int main(int argc, char **argv)
 		    "captured host tree?)", o.root ? o.root : "", strerror(-rc));
 	if (o.cpus) {
 		if (nohz_cpuset_parse(&targets, o.cpus, err, sizeof(err)) < 0)
-			die("cannot parse cpu list %s", err);
+			die("cannot parse cpu list '%s': %s", o.cpus, err);
 		if (nohz_cpuset_empty(&targets))
 			die("cpu list '%s' is empty", o.cpus);
 		nohz_cpuset_andnot(&off, &targets, &k.online);
