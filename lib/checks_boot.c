@@ -180,6 +180,10 @@ static int cmdline_cpus(struct check_ctx *c, const char *key, struct nohz_cpuset
 	nohz_cpuset_zero(s);
 	if (rc < 0)
 		return 0;
+	if (!strcmp(raw, "all")) {	/* cpu-list keyword of newer kernels */
+		*s = c->k->possible;
+		return 1;
+	}
 	if (nohz_cpuset_parse(s, raw, NULL, 0) < 0)
 		return -EINVAL;
 	return 1;
@@ -293,10 +297,16 @@ void check_boot_isolcpus(struct check_ctx *c, struct nohz_finding *f)
 void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f)
 {
 	struct nohz_cpuset req, off, miss;
-	char raw[1024], line[256], b[2048];
+	char raw[1024], line[256], b[2048], why[128] = "", v[8];
 	int rc = cmdline_cpus(c, "rcu_nocbs", &req, raw, sizeof(raw));
 	bool have_dmesg = dmesg_line(c, "Offload RCU callbacks from CPUs:", line, sizeof(line));
 
+	if (rc < 0) {
+		f_set(f, NOHZ_FAIL, "/proc/cmdline has rcu_nocbs=%s, which the kernel "
+		      "cannot parse", raw);
+		f_remedy(f, "boot with rcu_nocbs=%s", c->tlist);
+		return;
+	}
 	nohz_cpuset_zero(&off);
 	if (have_dmesg) {
 		const char *p = strstr(line, "CPUs:") + 5;
@@ -309,11 +319,30 @@ void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f)
 	if (rc == 1 && !raw[0])
 		req = c->k->possible;	/* bare "rcu_nocbs" offloads every CPU */
 	nohz_cpuset_or(&req, &req, &off);
+	/* with RCU_NOCB_CPU the kernel offloads every nohz_full CPU itself */
+	if (nohz_kconfig(c->sys, "RCU_NOCB_CPU", v, sizeof(v)) == 1 && v[0] == 'y') {
+		if (nohz_kconfig(c->sys, "RCU_NOCB_CPU_DEFAULT_ALL", v, sizeof(v)) == 1 &&
+		    v[0] == 'y') {
+			req = c->k->possible;
+			snprintf(why, sizeof(why), "CONFIG_RCU_NOCB_CPU_DEFAULT_ALL=y");
+		} else if (!nohz_cpuset_subset(&c->t, &req) &&
+			   nohz_cpuset_subset(&c->t, &c->k->nohz_full)) {
+			nohz_cpuset_or(&req, &req, &c->k->nohz_full);
+			snprintf(why, sizeof(why), "implied by nohz_full (CONFIG_RCU_NOCB_CPU=y)");
+		}
+	}
 	nohz_cpuset_andnot(&miss, &c->t, &req);
 	if (nohz_cpuset_empty(&miss)) {
-		f_set(f, NOHZ_PASS, "%s%s%s%s", rc == 1 ? "rcu_nocbs=" : "",
-		      rc == 1 ? raw : "", have_dmesg ? (rc == 1 ? "; dmesg: " : "dmesg: ") : "",
-		      line);
+		struct strbuf sb;
+
+		sb_init(&sb, f->evidence, sizeof(f->evidence));
+		if (rc == 1)
+			sb_item(&sb, "; ", "rcu_nocbs=%s", raw[0] ? raw : "(all)");
+		if (have_dmesg)
+			sb_item(&sb, "; ", "dmesg: %s", line);
+		if (why[0])
+			sb_item(&sb, "; ", "%s", why);
+		f->verdict = NOHZ_PASS;
 		return;
 	}
 	f_set(f, NOHZ_FAIL, "RCU callbacks are not offloaded from CPUs %s (%s%s%s)",

@@ -109,7 +109,7 @@ void check_irq_affinity(struct check_ctx *c, struct nohz_finding *f)
 	closedir(d);
 	free(interrupts);
 	sb_finish(&sb);
-	sb_finish(&rb);
+	sb_finish_note(&rb, "IRQs");
 	if (bad) {
 		f->verdict = NOHZ_FAIL;
 		if (unmovable)
@@ -285,7 +285,7 @@ void check_work_unbound(struct check_ctx *c, struct nohz_finding *f)
 	}
 	closedir(d);
 	sb_finish(&sb);
-	sb_finish(&rb);
+	sb_finish_note(&rb, "workqueues");
 	if (bad) {
 		f_prefix(f, NOHZ_WARN, "%d workqueues may run on target CPUs: ", bad);
 		return;

@@ -287,7 +287,7 @@ static bool tuned_var(const char *text, const char *key, char *val, size_t len)
 
 void check_tuned(struct check_ctx *c, struct nohz_finding *f)
 {
-	char prof[128], *vars = NULL, iso[512], b[2048];
+	char prof[128], *vars = NULL, iso[512], b[2048], varfile[200];
 	struct nohz_cpuset want;
 
 	if (nohz_sys_read(c->sys, "/etc/tuned/active_profile", prof, sizeof(prof)) <= 0) {
@@ -298,9 +298,9 @@ void check_tuned(struct check_ctx *c, struct nohz_finding *f)
 		f_set(f, NOHZ_PASS, "tuned profile '%s' does not partition CPUs", prof);
 		return;
 	}
-	if (nohz_sys_read_alloc(c->sys, strstr(prof, "realtime") ?
-				"/etc/tuned/realtime-variables.conf" :
-				"/etc/tuned/cpu-partitioning-variables.conf", &vars, NULL) < 0 ||
+	/* each partitioning profile reads /etc/tuned/PROFILE-variables.conf */
+	snprintf(varfile, sizeof(varfile), "/etc/tuned/%s-variables.conf", prof);
+	if (nohz_sys_read_alloc(c->sys, varfile, &vars, NULL) < 0 ||
 	    !tuned_var(vars, "isolated_cores", iso, sizeof(iso))) {
 		free(vars);
 		f_set(f, NOHZ_WARN, "tuned profile '%s' without isolated_cores", prof);

@@ -59,7 +59,6 @@ void check_threads_kthreads(struct check_ctx *c, struct nohz_finding *f)
 		sb_item(&rb, " ", "%d", t->stat.tid);
 	}
 	sb_finish(&sb);
-	sb_finish(&rb);
 	if (!bad) {
 		f_set(f, NOHZ_PASS, "%d kernel threads; none unbound on %s", seen, c->tlist);
 		return;
@@ -68,9 +67,10 @@ void check_threads_kthreads(struct check_ctx *c, struct nohz_finding *f)
 		f_prefix(f, NOHZ_FAIL, "%d unbound kernel threads may run on target "
 			 "CPUs: ", bad);
 	}
-	f_remedy(f, "for p in %s; do taskset -pc %s $p; done (rcuo* threads: also boot "
-		 "with rcu_nocbs=%s; kworker/u*: set the workqueue cpumask)", pids,
-		 c->hklist, c->tlist);
+	f_remedy(f, "for p in %s; do taskset -pc %s $p; done%s (rcuo* threads: also "
+		 "boot with rcu_nocbs=%s; kworker/u*: set the workqueue cpumask)", pids,
+		 c->hklist, rb.dropped ? "; more threads than listed: run the check again "
+		 "after these" : "", c->tlist);
 }
 
 void check_threads_user(struct check_ctx *c, struct nohz_finding *f)

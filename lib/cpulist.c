@@ -161,8 +161,13 @@ int nohz_cpuset_parse(struct nohz_cpuset *s, const char *list,
 	while (isspace((unsigned char)*p))
 		p++;
 	while (*p && *p != '\n') {
-		const char *tok = p;
-		size_t toklen = strcspn(tok, ",\n");
+		const char *tok;
+		size_t toklen;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		tok = p;
+		toklen = strcspn(tok, ",\n");
 		long a, b, used = 1, group = 1;
 
 		while (toklen && isspace((unsigned char)tok[toklen - 1]))
@@ -229,7 +234,6 @@ int nohz_cpuset_parse_mask(struct nohz_cpuset *s, const char *mask,
 				       char *err, size_t errlen)
 {
 	size_t n = strlen(mask);
-	int bit = 0;
 
 	nohz_cpuset_zero(s);
 	while (n && isspace((unsigned char)mask[n - 1]))
@@ -240,22 +244,37 @@ int nohz_cpuset_parse_mask(struct nohz_cpuset *s, const char *mask,
 	}
 	if (!n)
 		return bad_token(err, errlen, mask, 0, "is not a hex cpu mask");
-	/* walk from the least significant digit; ',' separates 32-bit words */
-	for (size_t i = n; i-- > 0;) {
-		int v;
+	/*
+	 * ',' separates 32-bit words, most significant first, and a word may be
+	 * short ("1,0" is cpu 32); without a comma the mask is one hex number.
+	 */
+	bool words = memchr(mask, ',', n) != NULL;
 
-		if (mask[i] == ',')
-			continue;
-		v = hexval((unsigned char)mask[i]);
-		if (v < 0)
-			return bad_token(err, errlen, mask, n, "is not a hex cpu mask");
-		for (int k = 0; k < 4; k++, bit++)
-			if (v & (1 << k)) {
-				if (bit >= NOHZ_MAX_CPUS)
-					return bad_token(err, errlen, mask, n,
-							 "is wider than 8192 cpus");
-				nohz_cpuset_set(s, bit);
-			}
+	for (size_t end = n, word = 0;; word++) {
+		size_t start = end;
+		int bit = (int)(word * 32);
+
+		while (start > 0 && mask[start - 1] != ',')
+			start--;
+		if (end == start || (words && end - start > 8))
+			return bad_token(err, errlen, mask, n,
+					 "is not a hex cpu mask (bad 32-bit word)");
+		for (size_t i = end; i-- > start; bit += 4) {
+			int v = hexval((unsigned char)mask[i]);
+
+			if (v < 0)
+				return bad_token(err, errlen, mask, n, "is not a hex cpu mask");
+			for (int k = 0; k < 4; k++)
+				if (v & (1 << k)) {
+					if (bit + k >= NOHZ_MAX_CPUS)
+						return bad_token(err, errlen, mask, n,
+								 "is wider than 8192 cpus");
+					nohz_cpuset_set(s, bit + k);
+				}
+		}
+		if (start == 0)
+			break;
+		end = start - 1;
 	}
 	return 0;
 }

@@ -29,9 +29,23 @@ void sb_item(struct strbuf *sb, const char *sep, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* sb_finish - append ", and N more" when items were dropped */
 void sb_finish(struct strbuf *sb);
+/* sb_finish_note - for command lists: "; N more WHAT: run the check again" */
+void sb_finish_note(struct strbuf *sb, const char *what);
 
 /* now_ns - CLOCK_MONOTONIC in ns */
 uint64_t now_ns(void);
+
+/* explain internals: lib/explain.c counts sources, lib/remedy.c words them */
+struct remedy_in {
+	const char *name;	/* function, action, vector, IPI or dependency */
+	int64_t id;		/* irq, vector, dependency mask; IPI: 1 = csd fn */
+	const char *comm;	/* the task involved (s->pid), "" unknown */
+	const char *others;	/* foreign tasks seen on the cpu, for SCHED */
+	const char *pids;	/* the pids of a merged group, "12 34 ..." */
+};
+/* remedy_describe - fill s->what and s->remedy (and s->self for perf) */
+void remedy_describe(struct nohz_source *s, const struct remedy_in *in,
+		     const struct nohz_explain_opts *o);
 
 /* sys_dmesg - the kernel log: klogctl on the live system, else ROOT/dmesg or
  * ROOT/var/log/dmesg; caller frees; -ENOENT when none is readable */
@@ -94,13 +108,11 @@ void check_tuned(struct check_ctx *c, struct nohz_finding *f);
 /* dstate_read_at - one read() of a small file into buf, NUL-terminated;
  * its length or -errno */
 int dstate_read_at(int dirfd, const char *path, char *buf, size_t len);
-/* dstate_details_read - cmdline, cgroup, wchan, site and, unless w->stack is
- * already set, the kernel stack of w->pid/w->tid */
-void dstate_details_read(struct nohz_sys *sys, struct nohz_dwait *w);
+/* dstate_details_read - cmdline, cgroup, site and, while the thread is still
+ * waiting, wchan and (unless w->stack is set) the kernel stack */
+void dstate_details_read(struct nohz_sys *sys, struct nohz_dwait *w, bool waiting);
 /* dstate_tgid - thread group of a thread id, or -ENOENT */
 pid_t dstate_tgid(struct nohz_sys *sys, pid_t tid);
-int dstate_schedstat_runs(struct nohz_sys *sys, pid_t pid, pid_t tid,
-			  unsigned long long *runs);
 
 enum dtrace_kind { DTRACE_SLEEP, DTRACE_STACK, DTRACE_WAKE };
 struct dtrace_ev {

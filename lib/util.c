@@ -91,6 +91,16 @@ void sb_finish(struct strbuf *sb)
 	}
 }
 
+void sb_finish_note(struct strbuf *sb, const char *what)
+{
+	if (sb->dropped) {
+		int d = sb->dropped;
+
+		sb->dropped = 0;
+		sb_printf(sb, "; %d more %s: run the check again after these", d, what);
+	}
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

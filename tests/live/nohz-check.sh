@@ -55,8 +55,10 @@ else:
     print("SKIP: perf stat witness: perf cannot count irq_vectors:local_timer_entry here")
 hz = j["kernel"]["hz"]
 rate = ticks / secs
-print("PASS: busy CPU ticks at ~HZ (%.1f/s, HZ=%d)" % (rate, hz) if abs(rate - hz) < 0.1 * hz
-      else "FAIL: busy CPU ticks at %.1f/s, HZ=%d" % (rate, hz))
+# local_timer_entry also counts hrtimer expiries of other tasks on a busy
+# machine, so the rate may exceed HZ; it can never fall below it here.
+print("PASS: busy CPU keeps its tick (%.1f/s, HZ=%d)" % (rate, hz) if rate >= 0.9 * hz
+      else "FAIL: busy CPU ticks at %.1f/s, below HZ=%d" % (rate, hz))
 f = {x["id"]: x for x in j["findings"]}
 print("PASS: FAIL names the kernel reason" if f["kernel.config"]["verdict"] == "FAIL"
       and "NO_HZ_FULL" in f["kernel.config"]["evidence"] else "FAIL: kernel.config not FAIL with NO_HZ_FULL")
