@@ -17,21 +17,23 @@ tracefs_snapshot "$T_TMP/before"
 # CPU 1 is kept busy by our own loop for the whole outer window, so it ticks
 # at a steady rate; nohz-check's window lies inside it.  Each witness gives a
 # rate over its own window, scaled to nohz-check's window for comparison.
-taskset -c 1 sh -c 'while :; do :; done' & busy=$!
-sleep 0.5
+# Other load on a shared machine adds hrtimer interrupts unevenly, so a
+# disagreement is retried (up to 3 attempts); a real counting error fails all.
 have_perf=0
-if command -v perf >/dev/null && perf list tracepoint 2>/dev/null | grep -q local_timer_entry; then
-	have_perf=1
-	perf stat -C 1 -e irq_vectors:local_timer_entry -x, -o "$T_TMP/perf.csv" -- sleep 5 &
-	perfpid=$!
-fi
-l0=$(loc 1); t0=$(now)
-run_tool "$T_TMP/j" "$T_TMP/e" "$NC" -c 1 -d 3 -j
-l1=$(loc 1); t1=$(now)
-[ $have_perf = 1 ] && wait $perfpid
-kill $busy; wait $busy 2>/dev/null
-expect_rc "live: exit 1 (FAIL) on a kernel without NO_HZ_FULL" 1
-python3 - "$T_TMP/j" "$l0" "$l1" "$t0" "$t1" "$T_TMP/perf.csv" $have_perf <<'PY' > "$T_TMP/cmp"
+command -v perf >/dev/null && perf list tracepoint 2>/dev/null | grep -q local_timer_entry && have_perf=1
+attempt() {
+	taskset -c 1 sh -c 'while :; do :; done' & busy=$!
+	sleep 0.5
+	[ $have_perf = 1 ] && {
+		perf stat -C 1 -e irq_vectors:local_timer_entry -x, -o "$T_TMP/perf.csv" -- sleep 5 &
+		perfpid=$!
+	}
+	l0=$(loc 1); t0=$(now)
+	run_tool "$T_TMP/j" "$T_TMP/e" "$NC" -c 1 -d 3 -j
+	l1=$(loc 1); t1=$(now)
+	[ $have_perf = 1 ] && wait $perfpid
+	kill $busy; wait $busy 2>/dev/null
+	python3 - "$T_TMP/j" "$l0" "$l1" "$t0" "$t1" "$T_TMP/perf.csv" $have_perf <<'PY' > "$T_TMP/cmp"
 import json, sys
 j = json.load(open(sys.argv[1]))
 l0, l1, t0, t1 = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
@@ -39,7 +41,6 @@ live = j["live"]; cpu = [c for c in live["cpus"] if c["cpu"] == 1][0]
 secs = live["seconds"]; ticks = cpu["ticks"]
 loc_expect = (l1 - l0) / (t1 - t0) * secs
 def agree(a, b): return abs(a - b) <= max(3, 0.02 * b)
-print("ticks", ticks, "secs", round(secs, 3), "loc_expect", round(loc_expect, 1))
 print("PASS: ticks agree with LOC delta (%d vs %.1f)" % (ticks, loc_expect) if agree(ticks, loc_expect)
       else "FAIL: ticks %d vs LOC-derived %.1f differ by more than 2%%" % (ticks, loc_expect))
 if sys.argv[7] == "1":
@@ -66,8 +67,14 @@ print("PASS: live.ticks FAIL with remedy" if f["live.ticks"]["verdict"] == "FAIL
       and "CONFIG_NO_HZ_FULL" in f["live.ticks"]["remedy"] else "FAIL: live.ticks verdict/remedy wrong")
 print("PASS: JSON verdict FAIL" if j["verdict"] == "FAIL" else "FAIL: JSON verdict " + j["verdict"])
 PY
-cat "$T_TMP/cmp" | grep -E '^(PASS|FAIL|SKIP):'
-grep -E '^ticks' "$T_TMP/cmp" >&2
+}
+for try in 1 2 3; do
+	attempt
+	grep -q '^FAIL: ticks' "$T_TMP/cmp" || break
+	echo "attempt $try: $(grep '^FAIL: ticks' "$T_TMP/cmp" | tr '\n' ' ')" >&2
+done
+expect_rc "live: exit 1 (FAIL) on a kernel without NO_HZ_FULL" 1
+grep -E '^(PASS|FAIL|SKIP):' "$T_TMP/cmp"
 
 # 2. Text report on the same kernel: table and verdict line.
 run_tool "$T_TMP/o" "$T_TMP/e" "$NC" -c 1 -d 1
