@@ -111,10 +111,15 @@ $(LIB_SO): $(LIB_OBJS) $(LIB_MAP)
 	ln -sf $(SONAME) $(B)/libnohz.so
 
 # A distribution libperf (no archives above) is a dependency of its own.
+# install writes the .pc again: PREFIX may differ from the build's.
+# Paths under the prefix are written as ${prefix}/..., so that
+# pkg-config --define-prefix relocates a copy installed under a DESTDIR.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' \
+	    -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@INCDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCDIR))|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@PERF_REQ@|$(if $(PERF_ARCHIVES),,libperf )|'
 $(B)/libnohz.pc: libnohz.pc.in Makefile $(PERF_MK)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@PERF_REQ@|$(if $(PERF_ARCHIVES),,libperf )|' $< > $@
+	$(PC_SED) $< > $@
 
 # Tools link the static library so they run from build/ without LD_LIBRARY_PATH
 # and need no libperf at run time.
@@ -123,14 +128,21 @@ $(B)/%: tools/%.c $(LIB_A) include/nohz.h $(wildcard tools/*.h)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) -o $@ $< $(TOOL_SRCS_$*) $(LIB_A) $(LIB_DEPS) \
 		$(TOOL_LIBS_$*)
 
-$(B)/tests/test_%: tests/unit/test_%.c $(LIB_A) include/nohz.h
+$(B)/tests/test_%: tests/unit/test_%.c $(LIB_A) include/nohz.h $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) $(PERF_CFLAGS) -o $@ $< $(LIB_A) \
 		$(LIB_DEPS) -lcmocka
 
+# HELPER_LIBS_x: extra flags of one helper (fuse_stall builds as a stub without fuse3)
+HELPER_LIBS_fuse_stall := $(shell pkg-config --cflags --libs fuse3 2>/dev/null)
 $(B)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -o $@ $< -lpthread
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -o $@ $< $(HELPER_LIBS_$*) -lpthread
+
+# helpers named nohz_*.c drive libnohz directly (shortest stem wins)
+$(B)/tests/helpers/nohz_%: tests/helpers/nohz_%.c $(LIB_A) include/nohz.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) -o $@ $< $(LIB_A) $(LIB_DEPS)
 
 run:
 	@scripts/deps.sh build
@@ -191,16 +203,29 @@ INSTALLED   = $(BIN_TOOLS:%=$(BINDIR)/%) $(SBIN_TOOLS:%=$(SBINDIR)/%) \
 	$(foreach p,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p))) \
 	$(COMPDIR)/nohz-tools $(TOOLS:%=$(COMPDIR)/%) $(MANIFEST)
 
-install: all
+# The installed archive: libnohz.a relinked into one object whose only
+# global symbols are the functions of nohz.h, so neither internal helpers nor
+# libperf can clash with a program's own (build/libnohz.a keeps them global
+# for the unit tests).
+LIB_A_DIST := $(B)/dist/libnohz.a
+$(LIB_A_DIST): $(LIB_A) $(LIB_MAP)
+	@mkdir -p $(dir $@)
+	sed -n 's/^  \(nohz_[a-z0-9_]*\);$$/\1/p' $(LIB_MAP) > $(B)/dist/exports
+	$(LD) -r --whole-archive $(LIB_A) -o $(B)/dist/libnohz.o
+	objcopy --keep-global-symbols=$(B)/dist/exports $(B)/dist/libnohz.o
+	rm -f $@ && ar rcs $@ $(B)/dist/libnohz.o
+
+install: all $(LIB_A_DIST)
 	install -d $(sort $(patsubst %/,%,$(dir $(addprefix $(DESTDIR),$(INSTALLED)))))
 	$(if $(BIN_TOOLS),install -m 755 $(BIN_TOOLS:%=$(B)/%) $(DESTDIR)$(BINDIR)/)
 	install -m 755 $(SBIN_TOOLS:%=$(B)/%) $(DESTDIR)$(SBINDIR)/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libnohz.so
-	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(LIB_A_DIST) $(DESTDIR)$(LIBDIR)/
 	install -m 644 include/nohz.h $(DESTDIR)$(INCDIR)/
-	install -m 644 $(B)/libnohz.pc $(DESTDIR)$(PKGDIR)/
+	$(PC_SED) libnohz.pc.in > $(DESTDIR)$(PKGDIR)/libnohz.pc
+	chmod 644 $(DESTDIR)$(PKGDIR)/libnohz.pc
 	$(foreach p,$(MANPAGES),install -m 644 $(p) \
 		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/ &&) true
 	install -m 644 completion/nohz-tools $(DESTDIR)$(COMPDIR)/
@@ -211,14 +236,15 @@ install: all
 # Removes what the manifest lists (or, without one, what install would write).
 uninstall:
 	@m='$(DESTDIR)$(MANIFEST)'; \
-	if [ -f "$$m" ]; then list=$$(cat "$$m"); else list='$(INSTALLED)'; fi; \
+	if [ -f "$$m" ]; then list=$$(cat "$$m"); from=$(MANIFEST); \
+	else list='$(INSTALLED)'; from="the computed list (no manifest)"; fi; \
 	for f in $$list; do rm -f "$(DESTDIR)$$f"; done; \
 	rmdir "$(DESTDIR)$(dir $(MANIFEST))" 2>/dev/null || true; \
-	echo "removed $$(echo $$list | wc -w) files listed in $(MANIFEST)"
+	echo "uninstall: removed the $$(echo $$list | wc -w) paths of $$from"
 
 clean:
 	rm -rf build/san build/static build/lib build/tests $(TOOL_BINS) $(LIB_SO) \
-		$(B)/$(SONAME) $(B)/libnohz.so $(LIB_A) $(LIB_MAP) $(B)/libnohz.pc
+		$(B)/$(SONAME) $(B)/libnohz.so $(LIB_A) $(B)/dist $(LIB_MAP) $(B)/libnohz.pc
 
 distclean:
 	rm -rf build

@@ -334,7 +334,7 @@ int nohz_tracefs_ensure(char *err, size_t errlen);
 int nohz_tracepoint_id(const char *system, const char *event);
 
 /* ------------------------------------------------------------------ */
-/* D-state threads (lib/dstate.c, lib/dwatch.c, lib/dtrace.c)         */
+/* D-state threads (lib/dstate.c, dscan.c, dwatch.c, dtrace.c)        */
 /* ------------------------------------------------------------------ */
 
 /* One thread seen by a scan. */
@@ -342,6 +342,7 @@ struct nohz_dthread {
 	pid_t pid;			/* thread group */
 	char pcomm[64];			/* the group leader's comm */
 	struct nohz_stat stat;		/* tid, comm, state, starttime, ... */
+	unsigned long long runtime_ns;	/* CPU time (schedstat); 0 unknown */
 };
 /*
  * nohz_dstate_scan - one pass over /proc/PID/task/TID/stat under sys, for
@@ -353,6 +354,23 @@ struct nohz_dthread {
 int nohz_dstate_scan(struct nohz_sys *sys, const pid_t *pids, size_t npids,
 		     bool all, int (*fn)(const struct nohz_dthread *t, void *arg),
 		     void *arg);
+
+/*
+ * nohz_dscan - the same scan for every sampling interval, made cheap: fds of
+ * /proc stay open between passes, and a thread whose schedstat CPU time did
+ * not move since a pass that saw it sleeping (not R, not D) cannot have
+ * entered D, so its stat is not read again.  Only the pids given (none: all).
+ */
+struct nohz_dscan;
+int nohz_dscan_open(struct nohz_dscan **out, struct nohz_sys *sys,
+		    const pid_t *pids, size_t npids);
+/* nohz_dscan_run - one pass, fn for each thread in D (nonzero stops);
+ * returns the number of threads checked, or -errno */
+int nohz_dscan_run(struct nohz_dscan *s,
+		   int (*fn)(const struct nohz_dthread *t, void *arg), void *arg);
+/* nohz_dscan_stat_reads - stat files read so far (the rest were skipped) */
+unsigned long long nohz_dscan_stat_reads(const struct nohz_dscan *s);
+void nohz_dscan_close(struct nohz_dscan *s);
 
 /* Where a process lives, from /proc/PID/cgroup. */
 struct nohz_cgroup_info {
@@ -386,6 +404,7 @@ struct nohz_dwait {
 	uint64_t dur_ns;		/* so far; the whole wait once woken */
 	bool since_start;		/* false: already in D when watching began */
 	bool woken;
+	bool gone;			/* exited before its details could be read */
 };
 
 enum nohz_dwait_event {
@@ -501,8 +520,17 @@ struct nohz_live_opts {
 	double seconds;			/* measurement window */
 	double threshold;		/* max ticks per CPU; <= 0: 1% of HZ x seconds */
 	double warmup;			/* seconds spinners run before counting */
+	bool trace;			/* trace the targets to explain them (lib/trace.c) */
+	const char *trace_file;		/* and keep every event there as text; NULL */
+	/* a workload (lib/workload.c) instead of spinners: no spinner starts,
+	 * the targets are counted as the workload runs on them, and its
+	 * threads are the expected load, not sources of interruptions */
+	bool no_spin;
+	const pid_t *own;		/* the workload's thread ids */
+	size_t nown;
 };
 
+struct nohz_explain;
 struct nohz_live {
 	double seconds;			/* window actually measured */
 	double threshold;		/* ticks allowed per CPU */
@@ -511,7 +539,7 @@ struct nohz_live {
 	struct nohz_cpuset housekeeping;	/* where the checker itself ran */
 	size_t n;
 	struct nohz_live_cpu *cpus;
-	void *trace;			/* tracing session when explaining; NULL */
+	struct nohz_explain *explain;	/* who interrupted, when opts.trace; NULL */
 };
 
 /*
@@ -527,6 +555,328 @@ void nohz_live_stop(void);
 /* nohz_live_judge - add the live.* findings for res to r */
 void nohz_live_judge(const struct nohz_live *res, struct nohz_report *r);
 void nohz_live_free(struct nohz_live *res);
+
+/* ------------------------------------------------------------------ */
+/* tracing and explanations (lib/trace.c, lib/explain.c)              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Who interrupted a target CPU, and what to do about it.  lib/trace.c
+ * records the target CPUs in a tracefs instance of its own and turns every
+ * raw event into a struct nohz_trace_rec; lib/explain.c aggregates the
+ * records into per-CPU sources ranked by count, each with a remedy.
+ * Records may be fed to explain by anything (the unit tests feed synthetic
+ * ones), in time order per CPU.
+ */
+enum nohz_rec_type {
+	NOHZ_REC_TICK,		/* irq_vectors:local_timer_entry */
+	NOHZ_REC_TICK_EXIT,	/* irq_vectors:local_timer_exit */
+	NOHZ_REC_TICK_STOP,	/* timer:tick_stop: val success, val2 dependency
+				 * mask, name its decoded name ("SCHED") */
+	NOHZ_REC_HRTIMER_START,	/* timer:hrtimer_start: ptr timer, name function,
+				 * val 1 when armed from interrupt context */
+	NOHZ_REC_HRTIMER,	/* timer:hrtimer_expire_entry: ptr, name function */
+	NOHZ_REC_WORK,		/* workqueue:workqueue_execute_start: name function */
+	NOHZ_REC_IRQ,		/* irq:irq_handler_entry: val irq, name action */
+	NOHZ_REC_SOFTIRQ,	/* irq:softirq_entry: val vector, name "TIMER" */
+	NOHZ_REC_SWITCH,	/* sched:sched_switch: tid/tcomm the next task */
+	NOHZ_REC_WAKEUP,	/* sched:sched_wakeup: tid/tcomm woken, val target cpu */
+	NOHZ_REC_IPI,		/* irq_vectors IPI entries: name "reschedule",
+				 * "call_function", "call_function_single",
+				 * "irq_work" */
+	NOHZ_REC_CSD,		/* csd:csd_function_entry: name function an IPI ran */
+	NOHZ_REC_TYPES
+};
+/* nohz_rec_type_name - "local_timer_entry", "tick_stop", ... */
+const char *nohz_rec_type_name(enum nohz_rec_type t);
+
+struct nohz_trace_rec {
+	uint64_t ts;		/* ns, the trace clock (CLOCK_MONOTONIC when the
+				 * kernel has the "mono" trace clock) */
+	int cpu;
+	enum nohz_rec_type type;
+	pid_t pid;		/* task running when it fired; 0 idle */
+	pid_t tid;		/* SWITCH: next task; WAKEUP: woken task */
+	pid_t tgid;		/* process of tid (SWITCH, WAKEUP) else of pid;
+				 * 0 unknown */
+	int64_t val, val2;
+	uint64_t ptr;		/* HRTIMER*: the hrtimer's address */
+	char comm[16];		/* name of pid, "" unknown */
+	char tcomm[16];		/* name of tid */
+	char name[64];
+};
+
+enum nohz_src_kind {
+	NOHZ_SRC_TICK,		/* the scheduler tick itself */
+	NOHZ_SRC_TICK_DEP,	/* why the tick could not stop (tick_stop) */
+	NOHZ_SRC_TIMER,		/* an hrtimer other than the tick */
+	NOHZ_SRC_WORK,		/* a workqueue item */
+	NOHZ_SRC_IRQ,		/* a device interrupt */
+	NOHZ_SRC_SOFTIRQ,
+	NOHZ_SRC_IPI,		/* an IPI, or the function it ran */
+	NOHZ_SRC_TASK,		/* another task ran on the cpu */
+	NOHZ_SRC_WAKEUP,	/* another task was woken onto it, never ran */
+	NOHZ_SRC_KINDS
+};
+/* nohz_src_kind_name - "tick", "tick-dep", "timer", "work", "irq", ... */
+const char *nohz_src_kind_name(enum nohz_src_kind k);
+
+/* One ranked source of interruptions on one cpu. */
+struct nohz_source {
+	int cpu;
+	enum nohz_src_kind kind;
+	uint64_t count;		/* events in the window */
+	double rate;		/* count per second of the window */
+	uint64_t ticks;		/* TICK_DEP: ticks that followed this reason */
+	pid_t pid;		/* the task involved (TASK, timer armer...), 0;
+				 * the busiest one of a group */
+	char comm[16];		/* its name, "" */
+	int ntasks;		/* tasks of that name merged into this row */
+	bool self;		/* caused by the measurement itself */
+	char what[128];		/* "vmstat_update", "IRQ 36 (virtio1-req.0)",
+				 * "stress/1234", "SCHED (with stress/1234)" */
+	char remedy[512];	/* the command or boot option that removes it */
+};
+
+/* Per-cpu totals behind the ranking. */
+struct nohz_explain_cpu {
+	int cpu;
+	uint64_t events;	/* records fed */
+	uint64_t lost;		/* events the ring buffer dropped */
+	uint64_t timer_irqs;	/* local timer interrupts */
+	uint64_t ticks;		/* of which ran the scheduler tick */
+	uint64_t tick_stops;	/* tick_stop success=1: the tick did stop */
+	size_t n;		/* sources, ranked by count */
+	const struct nohz_source *src;
+};
+
+struct nohz_explain_opts {
+	double seconds;		/* window length, for rates */
+	struct nohz_cpuset housekeeping;	/* where remedies move things */
+	struct nohz_cpuset nohz_full;	/* cpus the kernel runs tickless */
+	int kernel_nohz_full;	/* CONFIG_NO_HZ_FULL: 1 yes, -1 no, 0 unknown */
+	const pid_t *spinners;	/* tids expected on the targets: not sources */
+	size_t nspinners;
+	pid_t self;		/* our process: its threads are the measurement */
+	const char *perf_users;	/* other holders of perf events ("perf/12"),
+				 * or NULL; shown for PERF_EVENTS */
+	bool self_perf;		/* we hold perf events (the counters) */
+};
+
+struct nohz_explain;
+/* nohz_explain_new - an empty aggregator; NULL on ENOMEM */
+struct nohz_explain *nohz_explain_new(void);
+/* nohz_explain_add - account one record (in time order per cpu); -ENOMEM */
+int nohz_explain_add(struct nohz_explain *ex, const struct nohz_trace_rec *r);
+/* nohz_explain_lost - the ring buffer of cpu dropped n events; n = 0
+ * just makes cpu known (allocated now, listed even without records) */
+void nohz_explain_lost(struct nohz_explain *ex, int cpu, uint64_t n);
+/*
+ * nohz_explain_finish - drop the spinners, name the foreign tasks behind
+ * SCHED, attach remedies, rank every cpu by count.  Call once, after the
+ * last add.  0 or -ENOMEM.
+ */
+int nohz_explain_finish(struct nohz_explain *ex, const struct nohz_explain_opts *o);
+/* nohz_explain_cpu - results of cpu after finish, NULL when unknown */
+const struct nohz_explain_cpu *nohz_explain_cpu(const struct nohz_explain *ex, int cpu);
+/* nohz_explain_cpus - the cpus that have records (or were made known) */
+void nohz_explain_cpus(const struct nohz_explain *ex, struct nohz_cpuset *s);
+double nohz_explain_seconds(const struct nohz_explain *ex);
+/*
+ * nohz_explain_print - per cpu in cpus (NULL: all), the ranked table
+ * "count rate/s kind source" with the remedy under each row; at most top
+ * rows per cpu (0: all).  nohz_explain_print_json writes one JSON array
+ * of {"cpu", "seconds", "events", "lost", ..., "sources": [...]}.
+ */
+void nohz_explain_print(FILE *f, const struct nohz_explain *ex,
+			const struct nohz_cpuset *cpus, size_t top);
+void nohz_explain_print_json(FILE *f, const struct nohz_explain *ex,
+			     const struct nohz_cpuset *cpus);
+void nohz_explain_free(struct nohz_explain *ex);
+
+/*
+ * nohz_tick_dep_parse - read the dependency names of timer:tick_stop from
+ * its format file text (__print_symbolic(REC->dependency, { 0, "NONE" },
+ * { (1 << 0), "POSIX_TIMER" }, ...)): names[bit] for each single-bit mask.
+ * Returns the number of names found (0: not the expected format).
+ */
+int nohz_tick_dep_parse(const char *format, char names[][24], int nbits);
+/* nohz_tick_dep_name - name of a dependency mask from the kernel's
+ * TICK_DEP_BIT_* order (POSIX_TIMER=1, PERF_EVENTS=2, SCHED=4,
+ * CLOCK_UNSTABLE=8, RCU=16, RCU_EXP=32); "NONE" for 0, NULL if unknown */
+const char *nohz_tick_dep_name(int64_t mask);
+
+struct nohz_trace;
+/*
+ * nohz_trace_open - create a tracefs instance "nohz-PID" that records only
+ * cpus (tracing_cpumask), enable the events above in it (those the kernel
+ * lacks are left out), load kallsyms for function names; tracing stays off
+ * until nohz_trace_start.  Enabling tracepoints patches kernel text (IPIs
+ * on every cpu): open before the spinners start, not inside the window.
+ * dump: when non-NULL, a file that gets every event as text, one a line:
+ * "CPU SECONDS.NANOSECONDS TASK-PID SYSTEM:EVENT FIELDS".  Instances left
+ * by dead processes of ours are removed.  0 or -errno with err set.
+ */
+int nohz_trace_open(struct nohz_trace **out, const struct nohz_cpuset *cpus,
+		    const char *dump, char *err, size_t errlen);
+/* nohz_trace_start - tracing on and a reader thread on the other cpus; the
+ * window starts now.  Reads are non-blocking: no wakeup IPIs on targets. */
+int nohz_trace_start(struct nohz_trace *t, char *err, size_t errlen);
+/* nohz_trace_stop - tracing off, the rest read; the window ends now */
+int nohz_trace_stop(struct nohz_trace *t);
+/* nohz_trace_seconds - window length between start and stop */
+double nohz_trace_seconds(const struct nohz_trace *t);
+/* nohz_trace_missing - events this kernel lacks, "a:b c:d", "" */
+const char *nohz_trace_missing(const struct nohz_trace *t);
+/*
+ * nohz_trace_explain - after stop: finish the aggregation with o and hand
+ * it over (the caller frees *out; once per trace).  Fields left zero are
+ * filled from the live system: seconds (the window), housekeeping (online
+ * minus targets), nohz_full and kernel_nohz_full (sysfs, kernel config),
+ * self (getpid), perf_users (/proc/PID/fd of other processes).
+ */
+int nohz_trace_explain(struct nohz_trace *t, const struct nohz_explain_opts *o,
+		       struct nohz_explain **out);
+/* nohz_trace_close - stop, tracing off, events off, instance removed;
+ * safe on NULL and on a trace that never started */
+void nohz_trace_close(struct nohz_trace *t);
+
+/* ------------------------------------------------------------------ */
+/* workload: processes, cgroups and containers (lib/workload.c)       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The application the CPUs were isolated for: one process, or a cgroup (a
+ * v2 path, a v1 cpuset path, or a container id found in /proc/PID/cgroup)
+ * with every process below it.  Its CPUs become the targets of the checks;
+ * nohz_workload_check judges its threads.  lib/workload_cgroup.c finds the
+ * cgroup hierarchies and tells a container from a host, lib/workload_checks.c
+ * writes the workload.* findings, lib/workload_out.c prints the workload.
+ */
+struct nohz_wl_thread {
+	pid_t pid, tid;
+	char comm[64];
+	char state;			/* at the last read */
+	int processor;			/* cpu it last ran on */
+	struct nohz_cpuset allowed;	/* Cpus_allowed_list */
+	unsigned int policy;		/* SCHED_OTHER 0, FIFO 1, RR 2, BATCH 3,
+					 * IDLE 5, DEADLINE 6 */
+	unsigned int rt_priority;	/* 1-99 for FIFO and RR */
+	long nice;
+	unsigned long long majflt;	/* major faults, when opened */
+	unsigned long long cpu_ticks;	/* utime + stime in clock ticks, when opened */
+	unsigned long long majflt_delta;	/* over the window (nohz_workload_refresh) */
+	unsigned long long cpu_delta;	/* CPU time over the window, clock ticks */
+	bool gone;			/* exited before the refresh */
+};
+
+struct nohz_wl_proc {
+	pid_t pid;
+	char comm[64];
+	long vmlck_kb;			/* VmLck of /proc/PID/status; -1 unknown */
+	char cpu_cg[256];		/* v1 "cpu" controller cgroup path, "" */
+	size_t nthreads;
+};
+
+/* A thread seen runnable (state R) on a workload cpu by one sample. */
+struct nohz_wl_runnable {
+	int cpu;
+	unsigned int sample;		/* 0 at open, 1 at refresh */
+	pid_t pid, tid;
+	char comm[16];
+	bool own;			/* a thread of the workload */
+};
+
+enum nohz_wl_kind { NOHZ_WL_PID, NOHZ_WL_CGROUP };
+
+struct nohz_workload {
+	enum nohz_wl_kind kind;
+	char spec[256];			/* as given: "1234", a path, an id */
+	pid_t pid;			/* NOHZ_WL_PID: the process */
+	int cg_version;			/* of cg_path: 1 or 2; 0 none found */
+	char cg_path[512];		/* cgroup holding the cpuset, in its hierarchy */
+	char cg_dir[1024];		/* that cgroup's directory under the root */
+	struct nohz_cgroup_info container;	/* runtime and id named by cg_path */
+	struct nohz_cpuset cpus;	/* the targets: the cpuset (cgroup) or
+					 * the union of the threads' affinity (pid) */
+	char cpus_from[64];		/* "cpuset.cpus.effective", "affinity", ... */
+	struct nohz_cpuset cpuset;	/* the cgroup's effective cpuset */
+	bool has_cpuset;		/* false: no cpuset controller found */
+	char partition[16];		/* v2 cpuset.cpus.partition of cg_dir or an
+					 * ancestor when not "member", else "" */
+	struct nohz_cpuset partition_cpus;	/* the cpus of that partition */
+	size_t nprocs;
+	struct nohz_wl_proc *procs;
+	size_t n;
+	struct nohz_wl_thread *t;
+	size_t nrun;
+	struct nohz_wl_runnable *run;
+	unsigned int samples;		/* runnable samples taken (1 or 2) */
+	double window;			/* seconds between open and refresh; 0 none */
+	uint64_t opened_ns;		/* CLOCK_MONOTONIC at open */
+};
+
+/*
+ * nohz_workload_pid - the threads of process pid (a thread id names its
+ * process) under sys; the cpus are the union of their affinities.
+ * -ESRCH with "no process PID" in err when there is none.
+ */
+int nohz_workload_pid(struct nohz_sys *sys, pid_t pid, struct nohz_workload *w,
+		      char *err, size_t errlen);
+/*
+ * nohz_workload_cgroup - every process in a cgroup and below it.  spec is a
+ * directory under a cgroup mount ("/sys/fs/cgroup/cpuset/rt"), a path
+ * inside the cpuset (v1) or v2 hierarchy ("/machine.slice/x.scope",
+ * "rt/app"), or a container id (or a unique part of one) that some
+ * process's /proc/PID/cgroup names.  The cpus are the cgroup's effective
+ * cpuset.  -ENOENT, or -EINVAL when an id names several cgroups; err says.
+ */
+int nohz_workload_cgroup(struct nohz_sys *sys, const char *spec,
+			 struct nohz_workload *w, char *err, size_t errlen);
+/* nohz_workload_self - the cgroup this process runs in (the container, seen
+ * from inside it) as a workload; the checker's own process left out */
+int nohz_workload_self(struct nohz_sys *sys, struct nohz_workload *w, char *err,
+		       size_t errlen);
+/*
+ * nohz_workload_refresh - at the end of a window: major faults and CPU time
+ * since open, threads gone, a second runnable sample.  0 or -errno.
+ */
+int nohz_workload_refresh(struct nohz_sys *sys, struct nohz_workload *w);
+/* nohz_workload_tids - the thread ids, for nohz_live_opts.own; caller frees */
+pid_t *nohz_workload_tids(const struct nohz_workload *w, size_t *n);
+/*
+ * nohz_workload_check - add the workload.* findings: housekeeping (no
+ * housekeeping cpu in its cpuset), affinity (threads only on isolated
+ * cpus), pinned, runnable, policy, rt_throttle, mlock, majflt; each with
+ * evidence and the command that fixes it.  Isolated cpus are those of
+ * k->nohz_full, k->isolated and an isolated v2 partition.
+ */
+void nohz_workload_check(struct nohz_sys *sys, const struct nohz_workload *w,
+			 const struct nohz_kernel *k, struct nohz_report *r);
+/* nohz_workload_print - what the workload is and a row per thread;
+ * nohz_workload_print_json - the same as one JSON object */
+void nohz_workload_print(FILE *f, const struct nohz_workload *w);
+void nohz_workload_print_json(FILE *f, const struct nohz_workload *w);
+void nohz_workload_free(struct nohz_workload *w);
+/* nohz_sched_policy_name - "SCHED_FIFO", ...; "SCHED_?" when unknown */
+const char *nohz_sched_policy_name(unsigned int policy);
+
+/* Where the checker runs: a host, or a container that hides the host. */
+struct nohz_container {
+	bool inside;			/* own pid namespace: host threads hidden */
+	bool pidns, cgroupns;		/* not the host's (initial) namespaces */
+	char signs[512];		/* what says container: "/.dockerenv, ..." */
+	char runtime[16];		/* docker, podman, containerd, lxc, ... */
+	char id[72];			/* container id when a cgroup path names it */
+	struct nohz_cpuset cpus;	/* own cpuset as visible; empty unknown */
+	char cpus_from[256];		/* the file it came from */
+};
+/* nohz_container_detect - read the signs under sys; 0 or -errno */
+int nohz_container_detect(struct nohz_sys *sys, struct nohz_container *c);
+/* nohz_container_check - add workload.container: what is visible from
+ * here and what cannot be verified (nothing added on a plain host) */
+void nohz_container_check(const struct nohz_container *c,
+			  const struct nohz_kernel *k, struct nohz_report *r);
 
 /* ------------------------------------------------------------------ */
 /* topology through libnuma (lib/topology.c)                          */

@@ -86,42 +86,20 @@ void f_set(struct nohz_finding *f, enum nohz_verdict v, const char *fmt, ...)
 
 void f_prefix(struct nohz_finding *f, enum nohz_verdict v, const char *fmt, ...)
 {
-	char pre[NOHZ_EVIDENCE_LEN], tail[40] = "";
-	size_t pl, el = strlen(f->evidence), room;
+	char pre[NOHZ_EVIDENCE_LEN];
+	size_t pl, el = strlen(f->evidence);
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	pl = strlen(pre);
-	room = sizeof(f->evidence) - 1 - pl;
-	if (el > room) {
-		/* drop whole ", "-separated items and say how many */
-		int more = 0, k;
-		char *m = strstr(f->evidence, ", and ");
-
-		if (m && sscanf(m, ", and %d more", &k) == 1) {
-			more = k;
-			el = m - f->evidence;
-		}
-		while (el > room - 24) {
-			char *sep = NULL;
-
-			for (char *q = f->evidence; (q = strstr(q, ", ")) && q < f->evidence + el; q++)
-				sep = q;
-			if (!sep)
-				break;
-			el = sep - f->evidence;
-			more++;
-		}
-		if (el > room - 24)
-			el = room - 24;
-		snprintf(tail, sizeof(tail), ", and %d more", more);
-	}
+	/* callers keep NOHZ_PREFIX_ROOM free; cut only as a last resort */
+	if (pl + el >= sizeof(f->evidence))
+		el = sizeof(f->evidence) - 1 - pl;
 	memmove(f->evidence + pl, f->evidence, el);
 	memcpy(f->evidence, pre, pl);
 	f->evidence[pl + el] = '\0';
-	strcat(f->evidence, tail);
 	f->verdict = v;
 }
 

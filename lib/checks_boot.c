@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -180,7 +181,7 @@ static int cmdline_cpus(struct check_ctx *c, const char *key, struct nohz_cpuset
 	nohz_cpuset_zero(s);
 	if (rc < 0)
 		return 0;
-	if (!strcmp(raw, "all")) {	/* cpu-list keyword of newer kernels */
+	if (!strcasecmp(raw, "all")) {	/* cpu-list keyword of newer kernels */
 		*s = c->k->possible;
 		return 1;
 	}

@@ -264,7 +264,7 @@ void check_work_unbound(struct check_ctx *c, struct nohz_finding *f)
 		f_set(f, NOHZ_SKIP, "/sys/devices/virtual/workqueue is not readable");
 		return;
 	}
-	sb_init(&sb, f->evidence, sizeof(f->evidence));
+	sb_init(&sb, f->evidence, sizeof(f->evidence) - NOHZ_PREFIX_ROOM);
 	sb_init(&rb, f->remedy, sizeof(f->remedy));
 	while ((de = readdir(d))) {
 		struct nohz_cpuset m;

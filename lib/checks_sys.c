@@ -148,7 +148,7 @@ void check_power_governor(struct check_ctx *c, struct nohz_finding *f)
 	int cpu, bad = 0, seen = 0;
 	char path[128], gov[64];
 
-	sb_init(&sb, f->evidence, sizeof(f->evidence));
+	sb_init(&sb, f->evidence, sizeof(f->evidence) - NOHZ_PREFIX_ROOM);
 	nohz_cpuset_for_each(cpu, &c->t) {
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", cpu);
@@ -180,7 +180,7 @@ void check_power_cpuidle(struct check_ctx *c, struct nohz_finding *f)
 	struct strbuf sb;
 	int cpu, bad = 0, seen = 0;
 
-	sb_init(&sb, f->evidence, sizeof(f->evidence));
+	sb_init(&sb, f->evidence, sizeof(f->evidence) - NOHZ_PREFIX_ROOM);
 	nohz_cpuset_for_each(cpu, &c->t) {
 		for (int st = 0; st < 16; st++) {
 			char path[160], name[64];

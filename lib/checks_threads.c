@@ -35,7 +35,7 @@ void check_threads_kthreads(struct check_ctx *c, struct nohz_finding *f)
 
 	if (!c->threads_ok || !c->nthreads)
 		return thread_scan_skip(c, f);
-	sb_init(&sb, f->evidence, sizeof(f->evidence));
+	sb_init(&sb, f->evidence, sizeof(f->evidence) - NOHZ_PREFIX_ROOM);
 	sb_init(&rb, pids, sizeof(pids) - 64);
 	for (size_t i = 0; i < c->nthreads; i++) {
 		const struct nohz_thread *t = &c->threads[i];
@@ -80,7 +80,7 @@ void check_threads_user(struct check_ctx *c, struct nohz_finding *f)
 
 	if (!c->threads_ok || !c->nthreads)
 		return thread_scan_skip(c, f);
-	sb_init(&sb, f->evidence, sizeof(f->evidence));
+	sb_init(&sb, f->evidence, sizeof(f->evidence) - NOHZ_PREFIX_ROOM);
 	for (size_t i = 0; i < c->nthreads; i++) {
 		const struct nohz_thread *t = &c->threads[i];
 
@@ -127,7 +127,7 @@ void check_threads_runnable(struct check_ctx *c, struct nohz_finding *f)
 		    t->stat.processor < NOHZ_MAX_CPUS)
 			running[t->stat.processor]++;
 	}
-	sb_init(&sb, f->evidence, sizeof(f->evidence));
+	sb_init(&sb, f->evidence, sizeof(f->evidence) - NOHZ_PREFIX_ROOM);
 	nohz_cpuset_for_each(cpu, &c->t)
 		if (running[cpu] > 1) {
 			sb_item(&sb, ", ", "CPU %d: %d runnable", cpu, running[cpu]);

@@ -47,6 +47,25 @@ struct remedy_in {
 void remedy_describe(struct nohz_source *s, const struct remedy_in *in,
 		     const struct nohz_explain_opts *o);
 
+/* trace internals: lib/trace.c reads the ring buffers, lib/trace_events.c
+ * chooses the events and decodes them */
+struct tep_handle;
+struct tep_record;
+struct tracefs_instance;
+struct trace_dec;
+/* trace_dec_open - read the event formats and kallsyms, enable in inst every
+ * event this kernel has (the others are listed in missing); 0 or -errno */
+int trace_dec_open(struct trace_dec **out, struct tracefs_instance *inst,
+		   char *missing, size_t mlen, char *err, size_t errlen);
+struct tep_handle *trace_dec_tep(struct trace_dec *d);
+/* trace_dec_record - decode one raw event into out: 1 ours, 0 not */
+int trace_dec_record(struct trace_dec *d, struct tep_record *rec,
+		     struct nohz_trace_rec *out);
+/* trace_dec_dump - the --trace line of a decoded event */
+void trace_dec_dump(struct trace_dec *d, FILE *f, struct tep_record *rec,
+		    const struct nohz_trace_rec *r);
+void trace_dec_close(struct trace_dec *d);
+
 /* sys_dmesg - the kernel log: klogctl on the live system, else ROOT/dmesg or
  * ROOT/var/log/dmesg; caller frees; -ENOENT when none is readable */
 int sys_dmesg(struct nohz_sys *sys, char **buf);
@@ -70,7 +89,9 @@ void f_set(struct nohz_finding *f, enum nohz_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void f_remedy(struct nohz_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* f_prefix - put a sentence before the evidence gathered so far */
+/* f_prefix - put a sentence before the evidence gathered so far; checks
+ * that use it gather into at most NOHZ_EVIDENCE_LEN - NOHZ_PREFIX_ROOM */
+#define NOHZ_PREFIX_ROOM 128
 void f_prefix(struct nohz_finding *f, enum nohz_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -133,5 +154,46 @@ uint64_t dtrace_events(const struct dtrace *t);
 uint64_t dtrace_lost(const struct dtrace *t);
 /* dtrace_close - disable, remove the instance, free */
 void dtrace_close(struct dtrace *t);
+
+/* workload internals: lib/workload_cgroup.c finds cgroup hierarchies for
+ * lib/workload.c */
+struct cg_mount {
+	int version;			/* 1 or 2 */
+	char dir[256];			/* mount point: "/sys/fs/cgroup/cpuset" */
+	char root[256];			/* the hierarchy's directory shown there */
+	char opts[256];			/* super options: "rw,cpuset" */
+};
+#define CG_MOUNTS_MAX 32
+struct cg_mounts {
+	size_t n;
+	struct cg_mount m[CG_MOUNTS_MAX];
+};
+/* cg_mounts_parse - the cgroup and cgroup2 lines of a mountinfo text */
+int cg_mounts_parse(const char *text, struct cg_mounts *ms);
+/* cg_mounts_read - /proc/self/mountinfo under sys, else the usual mount
+ * points that exist there (/sys/fs/cgroup, .../cpuset, .../cpu, ...) */
+int cg_mounts_read(struct nohz_sys *sys, struct cg_mounts *ms);
+/* cg_mount_find - the v1 mount of controller, or (NULL) the v2 mount */
+const struct cg_mount *cg_mount_find(const struct cg_mounts *ms,
+				     const char *controller);
+/* cg_cpuset_mount - where the cpuset controller is: v1 cpuset, else v2 */
+const struct cg_mount *cg_cpuset_mount(struct nohz_sys *sys,
+				       const struct cg_mounts *ms);
+/* cg_dir - directory of hierarchy path on mount m; -ENOENT when outside
+ * what the mount shows */
+int cg_dir(const struct cg_mount *m, const char *path, char *out, size_t len);
+/* cg_proc_path - path of a process in m's hierarchy from /proc/PID/cgroup
+ * text ("0::/x" for v2, "N:cpuset:/x" for v1); -ENOENT when not listed */
+int cg_proc_path(const char *text, const struct cg_mount *m, char *out, size_t len);
+/* cg_read_cpus - effective cpus of the cgroup at dir on m (walking up while
+ * the files are absent); from names the file; -ENOENT when none */
+int cg_read_cpus(struct nohz_sys *sys, const struct cg_mount *m, const char *dir,
+		 struct nohz_cpuset *s, char *from, size_t fromlen);
+/* cg_partition - v2: the first non-"member" cpuset.cpus.partition of dir
+ * and its ancestors, with that cgroup's cpus; 0 when found, -ENOENT */
+int cg_partition(struct nohz_sys *sys, const struct cg_mount *m, const char *dir,
+		 char *part, size_t partlen, struct nohz_cpuset *cpus);
+/* cg_unescape - mountinfo's octal escapes (\040) in place */
+void cg_unescape(char *s);
 
 #endif

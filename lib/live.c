@@ -46,12 +46,38 @@ static double sleep_until_stop(double secs)
 	return (now_ns() - start) / 1e9;
 }
 
+/* live_explain - rank what the trace saw; the spinners (or the workload's
+ * own threads) are the load */
+static int live_explain(struct nohz_trace *tr, const struct nohz_live_opts *o,
+			struct nohz_live *res, char *err, size_t errlen)
+{
+	struct nohz_explain_opts eo = { 0 };
+	pid_t *tids = calloc(res->n + o->nown + 1, sizeof(*tids));
+	int rc;
+
+	if (!tids)
+		return -ENOMEM;
+	for (size_t j = 0; j < res->n; j++)
+		if (res->cpus[j].spinner_tid)
+			tids[eo.nspinners++] = res->cpus[j].spinner_tid;
+	for (size_t j = 0; j < o->nown; j++)	/* workload mode */
+		tids[eo.nspinners++] = o->own[j];
+	eo.spinners = tids;
+	eo.housekeeping = res->housekeeping;
+	rc = nohz_trace_explain(tr, &eo, &res->explain);
+	free(tids);
+	if (rc < 0)
+		nohz_err(err, errlen, "cannot explain the trace: %s", strerror(-rc));
+	return rc;
+}
+
 int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 		  const struct nohz_live_opts *o, struct nohz_live *res,
 		  char *err, size_t errlen)
 {
 	struct nohz_spin_opts so = { 0 };
 	struct nohz_counters *cnt = NULL;
+	struct nohz_trace *tr = NULL;
 	struct nohz_kernel k;
 	cpu_set_t hkmask;
 	int rc, cpu, i;
@@ -93,28 +119,45 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 	rc = nohz_counters_open(&cnt, targets, NOHZ_EV_ALL, err, errlen);
 	if (rc < 0)
 		goto out;
+	/* explain: set up before the spinners, enabling events patches text */
+	if (o->trace) {
+		rc = nohz_trace_open(&tr, targets, o->trace_file, err, errlen);
+		if (rc < 0)
+			goto out;
+	}
 
-	so.cpus = *targets;
-	so.seconds = 0;		/* until stopped: the window is timed here */
-	so.measure = false;
-	so.name = "nohz-spin";
-	rc = nohz_spin_start((struct nohz_spin **)&live_spin, &so, err, errlen);
-	if (rc < 0)
-		goto out;
-	for (size_t s = 0; s < nohz_spin_count(live_spin); s++)
-		for (size_t j = 0; j < res->n; j++)
-			if (res->cpus[j].cpu == nohz_spin_cpu(live_spin, s))
-				res->cpus[j].spinner_tid = nohz_spin_tid(live_spin, s);
+	/* workload mode: the workload is the load, nothing to start */
+	if (!o->no_spin) {
+		so.cpus = *targets;
+		so.seconds = 0;		/* until stopped: the window is timed here */
+		so.measure = false;
+		so.name = "nohz-spin";
+		rc = nohz_spin_start((struct nohz_spin **)&live_spin, &so, err, errlen);
+		if (rc < 0)
+			goto out;
+		for (size_t s = 0; s < nohz_spin_count(live_spin); s++)
+			for (size_t j = 0; j < res->n; j++)
+				if (res->cpus[j].cpu == nohz_spin_cpu(live_spin, s))
+					res->cpus[j].spinner_tid = nohz_spin_tid(live_spin, s);
 
-	/* let the spinners settle so their own start is not counted */
-	sleep_until_stop(o->warmup > 0 ? o->warmup : 0.2);
+		/* let the spinners settle so their own start is not counted */
+		sleep_until_stop(o->warmup > 0 ? o->warmup : 0.2);
+	}
 	if (!live_stopping) {
 		rc = nohz_counters_enable(cnt);
 		if (rc < 0) {
 			nohz_err(err, errlen, "cannot enable counters: %s", strerror(-rc));
 			goto stop;
 		}
+		/* explain: inside the counters' window, so their own enable and
+		 * disable IPIs are not reported */
+		if (tr && (rc = nohz_trace_start(tr, err, errlen)) < 0) {
+			nohz_counters_disable(cnt);
+			goto stop;
+		}
 		res->seconds = sleep_until_stop(o->seconds);
+		if (tr)
+			nohz_trace_stop(tr);
 		nohz_counters_disable(cnt);
 	}
 	res->interrupted = live_stopping;
@@ -128,15 +171,19 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 			}
 		}
 stop:
-	nohz_spin_stop(live_spin);
-	nohz_spin_wait(live_spin);
-	{
+	if (live_spin) {
 		struct nohz_spin *s = live_spin;
 
+		nohz_spin_stop(s);
+		nohz_spin_wait(s);
 		live_spin = NULL;
 		nohz_spin_free(s);
 	}
 out:
+	/* explain: the spinners are known now, and are not a source */
+	if (tr && rc >= 0)
+		rc = live_explain(tr, o, res, err, errlen);
+	nohz_trace_close(tr);
 	nohz_counters_close(cnt);
 	if (rc < 0) {
 		free(res->cpus);
@@ -185,7 +232,7 @@ void nohz_live_judge(const struct nohz_live *res, struct nohz_report *r)
 
 		if (!f)
 			return;
-		sb_init(&sb, f->evidence, sizeof(f->evidence));
+		sb_init(&sb, f->evidence, sizeof(f->evidence) - NOHZ_PREFIX_ROOM);
 		for (size_t j = 0; j < res->n; j++) {
 			const struct nohz_live_cpu *c = &res->cpus[j];
 
@@ -235,6 +282,8 @@ void nohz_live_judge(const struct nohz_live *res, struct nohz_report *r)
 
 void nohz_live_free(struct nohz_live *res)
 {
+	nohz_explain_free(res->explain);
+	res->explain = NULL;
 	free(res->cpus);
 	res->cpus = NULL;
 	res->n = 0;

@@ -183,7 +183,7 @@ int nohz_sys_read_long(struct nohz_sys *sys, const char *path, long *val)
 	if (rc < 0)
 		return rc;
 	errno = 0;
-	*val = strtol(buf, &end, 0);
+	*val = strtol(buf, &end, 10);	/* sysfs numbers are decimal: "08" is 8 */
 	if (end == buf || errno)
 		return -EINVAL;
 	return 0;

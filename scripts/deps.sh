@@ -4,9 +4,9 @@
 set -eu
 
 want_build="pkg-config gcc make zlib1g-dev libtracefs-dev libtraceevent-dev libnuma-dev libncurses-dev"
-want_test="libcmocka-dev tmux python3 linux-perf libfuse3-dev fuse3"
+want_test="libcmocka-dev tmux python3 linux-perf libfuse3-dev fuse3 man-db groff-base bsdextrautils"
 want_vm="qemu-system-x86 busybox-static cpio gzip python3"
-want_bench="rt-tests procps"
+want_bench="rt-tests procps irqtop"
 
 pkgs=$want_build
 for layer in "$@"; do

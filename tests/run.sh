@@ -36,7 +36,7 @@ for b in "${builds[@]}"; do
 		rc=$?
 		cat "$out.raw" >> "$log"
 		sed -nE 's/^\[       OK \] (.*)/PASS: \1/p; s/^\[  FAILED  \] ([a-z_0-9]+)$/FAIL: \1/p' \
-			"$out.raw" > "$out"
+			"$out.raw" | awk '!seen[$0]++' > "$out"	# cmocka repeats FAILED in its summary
 		if [ $rc -ne 0 ] && ! grep -q '^FAIL: ' "$out"; then
 			echo "FAIL: $(basename "$t") exited $rc" >> "$out"
 			tail -n 20 "$out.raw" | sed 's/^/    /'

@@ -26,7 +26,11 @@ struct opts {
 	bool json;
 	bool quiet;
 	bool color;
+	int explain;		/* -1 --no-explain, 0 when FAIL, 1 --explain */
+	const char *trace_file;	/* --trace FILE */
 };
+
+enum { OPT_EXPLAIN = 256, OPT_NO_EXPLAIN, OPT_TRACE };
 
 static void usage(FILE *f)
 {
@@ -42,6 +46,11 @@ static void usage(FILE *f)
 "  -r, --root DIR         read a captured tree instead of / (static checks only)\n"
 "  -j, --json             JSON report on stdout\n"
 "  -q, --quiet            print only the verdict line (and FAIL findings)\n"
+"      --explain          always rank who interrupted the target CPUs, with a\n"
+"                         remedy each (default: only when the verdict is FAIL)\n"
+"      --no-explain       do not trace the target CPUs at all\n"
+"      --trace FILE       keep every traced event in FILE, one a line:\n"
+"                         CPU SECONDS TASK-PID SYSTEM:EVENT FIELDS\n"
 "      --list-checks      list the static checks and exit\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
@@ -74,6 +83,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "list-checks", no_argument, NULL, 'L' },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "no-explain", no_argument, NULL, OPT_NO_EXPLAIN },
+		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -102,6 +114,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		}
 		case 's': o->static_only = true; break;
+		case OPT_EXPLAIN: o->explain = 1; break;
+		case OPT_NO_EXPLAIN: o->explain = -1; break;
+		case OPT_TRACE: o->trace_file = optarg; break;
 		case 'r': o->root = optarg; break;
 		case 'j': o->json = true; break;
 		case 'q': o->quiet = true; break;
@@ -166,8 +181,20 @@ static void print_live_table(const struct nohz_live *lv)
 	       lv->threshold, lv->hz, lv->seconds);
 }
 
+/* print_explanation - who interrupted the targets, ranked, with remedies */
+static void print_explanation(const struct opts *o, const struct nohz_explain *ex,
+			      const struct nohz_cpuset *targets)
+{
+	printf("\nWho interrupted the target CPUs (%s):\n", o->explain > 0 ? "--explain" :
+	       "the verdict is FAIL; --no-explain skips this");
+	nohz_explain_print(stdout, ex, targets, o->explain > 0 ? 0 : 15);
+	if (o->trace_file)
+		printf("  every event: %s\n", o->trace_file);
+}
+
 static void print_text(const struct opts *o, const struct nohz_report *r,
-		       const struct nohz_live *lv, const char *root)
+		       const struct nohz_live *lv, const struct nohz_explain *ex,
+		       const char *root)
 {
 	enum nohz_verdict v = nohz_report_verdict(r);
 	char t[2048], b[2048];
@@ -194,6 +221,8 @@ static void print_text(const struct opts *o, const struct nohz_report *r,
 	}
 	if (lv && lv->n && !o->quiet)
 		print_live_table(lv);
+	if (ex)
+		print_explanation(o, ex, &r->targets);
 	printf("\n%sverdict: %s%s (CPUs %s)\n", vcolor(o, v), nohz_verdict_name(v),
 	       reset(o), nohz_cpuset_format(&r->targets, t, sizeof(t)));
 }
@@ -207,7 +236,7 @@ static void json_kv(const char *k, const char *v, bool comma)
 }
 
 static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
-		       const char *root)
+		       const struct nohz_explain *ex, const char *root)
 {
 	char b[2048];
 
@@ -247,6 +276,11 @@ static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
 		}
 		printf("]},");
 	}
+	if (ex) {
+		printf("\"explain\":");
+		nohz_explain_print_json(stdout, ex, &r->targets);
+		printf(",");
+	}
 	printf("\"findings\":[");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct nohz_finding *f = &r->f[i];
@@ -273,6 +307,7 @@ int main(int argc, char **argv)
 	struct opts o = { 0 };
 	struct nohz_report r = { 0 };
 	struct nohz_live lv = { 0 };
+	const struct nohz_explain *ex;
 	struct nohz_cpuset targets, off;
 	struct nohz_kernel k;
 	struct nohz_sys *sys;
@@ -288,6 +323,8 @@ int main(int argc, char **argv)
 		    strerror(errno));
 	if (!nohz_sys_live(sys))
 		o.static_only = true;	/* a captured tree cannot be spun on */
+	if (o.trace_file && o.static_only)
+		die("--trace needs the live test (not --static-only, not --root)");
 	rc = nohz_kernel_read(sys, &k);
 	if (rc < 0)
 		die("cannot read %s/sys/devices/system/cpu/online: %s (is --root a "
@@ -318,7 +355,9 @@ int main(int argc, char **argv)
 
 	exit_code = NOHZ_EXIT_PASS;
 	if (!o.static_only) {
-		struct nohz_live_opts lo = { .seconds = o.seconds, .threshold = o.threshold };
+		struct nohz_live_opts lo = { .seconds = o.seconds, .threshold = o.threshold,
+					     .trace = o.explain >= 0 || o.trace_file,
+					     .trace_file = o.trace_file };
 		struct sigaction sa = { .sa_handler = on_signal };
 
 		sigemptyset(&sa.sa_mask);
@@ -339,10 +378,14 @@ int main(int argc, char **argv)
 			exit_code = NOHZ_EXIT_ERROR;
 	}
 
+	/* the explanation: asked for, or the verdict is FAIL */
+	ex = lv.explain && (o.explain > 0 || (o.explain == 0 &&
+					      nohz_report_verdict(&r) == NOHZ_FAIL)) ?
+	     lv.explain : NULL;
 	if (o.json)
-		print_json(&r, o.static_only ? NULL : &lv, nohz_sys_root(sys));
+		print_json(&r, o.static_only ? NULL : &lv, ex, nohz_sys_root(sys));
 	else
-		print_text(&o, &r, o.static_only ? NULL : &lv, nohz_sys_root(sys));
+		print_text(&o, &r, o.static_only ? NULL : &lv, ex, nohz_sys_root(sys));
 	if (lv.interrupted)
 		fprintf(stderr, TOOL ": interrupted after %.1f s: partial results\n",
 			lv.seconds);

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * dtrace.c - exact D-state waits from the scheduler's tracepoints.
+ *
+ * Everything happens in a tracefs instance of our own ("nohz-sb-PID"), so
+ * the global buffer and other users' settings stay untouched and removing
+ * the instance undoes it all: sched_switch filtered to tasks that leave the
+ * CPU in TASK_UNINTERRUPTIBLE (prev_state bit 2) with a stacktrace trigger
+ * on the same condition, and sched_wakeup.  The instance clock is "mono" so
+ * event times compare with now_ns().  Stack addresses are named from
+ * /proc/kallsyms and frames in the scheduler and lock text sections are
+ * dropped, as /proc/PID/stack does, so the first frame is the wait site.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event-parse.h>
+#include <tracefs.h>
+
+#include "internal.h"
+
+#define SWITCH_COND "prev_state & 2"	/* TASK_UNINTERRUPTIBLE as the tracepoint reports it */
+
+struct ksym {
+	uint64_t addr;
+	uint32_t name;		/* offset in names */
+};
+
+struct dtrace {
+	struct tracefs_instance *inst;
+	struct tep_handle *tep;
+	int id_switch, id_wakeup, id_stack;
+	struct tep_format_field *prev_pid, *prev_state, *prev_comm, *wake_pid;
+	struct tep_format_field *stack_size, *stack_caller;
+	bool trigger;
+	uint64_t events, lost;
+	struct ksym *syms;
+	size_t nsyms, csyms;
+	char *names;
+	size_t lnames, cnames;
+	uint64_t sched_lo, sched_hi, lock_lo, lock_hi;
+	void (*fn)(const struct dtrace_ev *ev, void *arg);
+	void *arg;
+};
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* ksyms_add - keep one text symbol */
+static int ksyms_add(struct dtrace *t, uint64_t addr, const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	if (t->nsyms == t->csyms) {
+		size_t nc = t->csyms ? t->csyms * 2 : 65536;
+		struct ksym *p = realloc(t->syms, nc * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		t->syms = p;
+		t->csyms = nc;
+	}
+	if (t->lnames + len > t->cnames) {
+		size_t nc = t->cnames ? t->cnames * 2 : 1 << 20;
+		char *p = realloc(t->names, nc);
+
+		if (!p)
+			return -ENOMEM;
+		t->names = p;
+		t->cnames = nc;
+	}
+	memcpy(t->names + t->lnames, name, len);
+	t->syms[t->nsyms++] = (struct ksym){ addr, (uint32_t)t->lnames };
+	t->lnames += len;
+	return 0;
+}
+
+/* ksyms_load - text symbols of /proc/kallsyms; none when addresses are hidden */
+static void ksyms_load(struct dtrace *t)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], name[256];
+	unsigned long long addr;
+	char type;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || !addr)
+			continue;
+		if (!strcmp(name, "__sched_text_start"))
+			t->sched_lo = addr;
+		else if (!strcmp(name, "__sched_text_end"))
+			t->sched_hi = addr;
+		else if (!strcmp(name, "__lock_text_start"))
+			t->lock_lo = addr;
+		else if (!strcmp(name, "__lock_text_end"))
+			t->lock_hi = addr;
+		if ((type == 't' || type == 'T' || type == 'w' || type == 'W') &&
+		    ksyms_add(t, addr, name) < 0)
+			break;
+	}
+	fclose(f);
+	qsort(t->syms, t->nsyms, sizeof(*t->syms), ksym_cmp);
+}
+
+static const struct ksym *ksym_find(const struct dtrace *t, uint64_t addr)
+{
+	size_t lo = 0, hi = t->nsyms;
+
+	if (!t->nsyms || addr < t->syms[0].addr)
+		return NULL;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (t->syms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return t->syms + lo;
+}
+
+static bool in_sched(const struct dtrace *t, uint64_t a)
+{
+	return (a >= t->sched_lo && a < t->sched_hi) || (a >= t->lock_lo && a < t->lock_hi);
+}
+
+/* stack_format - frames from the first scheduler frame on, scheduler left out */
+static void stack_format(const struct dtrace *t, const uint64_t *a, size_t n,
+			 char *out, size_t len)
+{
+	struct strbuf sb;
+	size_t i0 = 0;
+
+	sb_init(&sb, out, len);
+	if (!t->nsyms)
+		return;
+	while (i0 < n && !in_sched(t, a[i0]))
+		i0++;
+	if (i0 == n)
+		i0 = 0;		/* no scheduler frame: keep them all */
+	for (size_t i = i0; i < n; i++) {
+		const struct ksym *s = ksym_find(t, a[i]);
+
+		if (in_sched(t, a[i]) || !s || sb.len + 80 > len)
+			continue;
+		sb_printf(&sb, "%s%s+0x%llx", sb.len ? "\n" : "", t->names + s->name,
+			  (unsigned long long)(a[i] - s->addr));
+	}
+}
+
+static void stack_record(struct dtrace *t, struct tep_record *rec)
+{
+	uint64_t a[64];
+	unsigned long long size, v;
+	size_t n, off = t->stack_caller->offset;
+	char text[NOHZ_DSTACK_LEN];
+	struct dtrace_ev ev = { .kind = DTRACE_STACK };
+
+	if (tep_read_number_field(t->stack_size, rec->data, &size) < 0 ||
+	    (size_t)rec->size <= off)
+		return;
+	n = ((size_t)rec->size - off) / sizeof(uint64_t);
+	if (size < n)
+		n = size;
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&v, (const char *)rec->data + off + i * sizeof(uint64_t), sizeof(v));
+		a[i] = v;
+	}
+	stack_format(t, a, n, text, sizeof(text));
+	if (!text[0])
+		return;
+	ev.tid = tep_data_pid(t->tep, rec);
+	ev.ts = rec->ts;
+	ev.stack = text;
+	t->fn(&ev, t->arg);
+}
+
+static int dtrace_record(struct tep_event *e, struct tep_record *rec, int cpu,
+			 void *arg)
+{
+	struct dtrace *t = arg;
+	struct dtrace_ev ev = { .ts = rec->ts };
+	unsigned long long pid, state;
+	char comm[17];
+
+	t->events++;
+	if (rec->missed_events)
+		t->lost += rec->missed_events > 0 ? (uint64_t)rec->missed_events : 1;
+	if (e->id == t->id_switch) {
+		if (tep_read_number_field(t->prev_state, rec->data, &state) < 0 ||
+		    !(state & 2) ||
+		    tep_read_number_field(t->prev_pid, rec->data, &pid) < 0)
+			return 0;
+		snprintf(comm, sizeof(comm), "%.16s",
+			 (const char *)rec->data + t->prev_comm->offset);
+		ev.kind = DTRACE_SLEEP;
+		ev.tid = (pid_t)pid;
+		ev.comm = comm;
+		t->fn(&ev, t->arg);
+	} else if (e->id == t->id_wakeup) {
+		if (tep_read_number_field(t->wake_pid, rec->data, &pid) < 0)
+			return 0;
+		ev.kind = DTRACE_WAKE;
+		ev.tid = (pid_t)pid;
+		t->fn(&ev, t->arg);
+	} else if (e->id == t->id_stack) {
+		stack_record(t, rec);
+	}
+	return 0;
+}
+
+/* event_fields - ids and fields of the three events we read */
+static int event_fields(struct dtrace *t)
+{
+	struct tep_event *sw = tep_find_event_by_name(t->tep, "sched", "sched_switch");
+	struct tep_event *wk = tep_find_event_by_name(t->tep, "sched", "sched_wakeup");
+	struct tep_event *st = tep_find_event_by_name(t->tep, "ftrace", "kernel_stack");
+
+	if (!sw || !wk)
+		return -ENOENT;
+	t->id_switch = sw->id;
+	t->id_wakeup = wk->id;
+	t->id_stack = st ? st->id : -1;
+	t->prev_pid = tep_find_field(sw, "prev_pid");
+	t->prev_state = tep_find_field(sw, "prev_state");
+	t->prev_comm = tep_find_field(sw, "prev_comm");
+	t->wake_pid = tep_find_field(wk, "pid");
+	if (st) {
+		t->stack_size = tep_find_field(st, "size");
+		t->stack_caller = tep_find_field(st, "caller");
+		if (!t->stack_size || !t->stack_caller)
+			t->id_stack = -1;
+	}
+	return t->prev_pid && t->prev_state && t->prev_comm && t->wake_pid ? 0 : -ENOENT;
+}
+
+int dtrace_open(struct dtrace **out, char *err, size_t errlen)
+{
+	static const char *const systems[] = { "sched", "ftrace", NULL };
+	struct tracefs_instance *stale;
+	struct dtrace *t;
+	char name[64];
+	int rc;
+
+	*out = NULL;
+	if (geteuid() != 0) {
+		nohz_err(err, errlen, "trace mode needs root (tracefs, /proc/kallsyms)");
+		return -EPERM;
+	}
+	rc = nohz_tracefs_ensure(err, errlen);
+	if (rc < 0)
+		return rc;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	/* a leftover of a killed run that had our pid can only be ours */
+	snprintf(name, sizeof(name), "nohz-sb-%d", (int)getpid());
+	if (tracefs_instance_exists(name) && (stale = tracefs_instance_alloc(NULL, name))) {
+		tracefs_instance_destroy(stale);
+		tracefs_instance_free(stale);
+	}
+	t->inst = tracefs_instance_create(name);
+	if (!t->inst) {
+		rc = errno ? -errno : -EIO;
+		nohz_err(err, errlen, "cannot create tracefs instance %s: %s", name,
+			 strerror(-rc));
+		goto fail;
+	}
+	rc = -EIO;
+	if (tracefs_instance_file_write(t->inst, "trace_clock", "mono") < 0) {
+		nohz_err(err, errlen, "cannot set the trace clock to mono in %s", name);
+		goto fail;
+	}
+	t->tep = tracefs_local_events_system(NULL, systems);
+	if (!t->tep || event_fields(t) < 0) {
+		rc = -ENOENT;
+		nohz_err(err, errlen, "this kernel lacks sched:sched_switch or sched:sched_wakeup");
+		goto fail;
+	}
+	if (tracefs_event_file_write(t->inst, "sched", "sched_switch", "filter",
+				     SWITCH_COND) < 0) {
+		nohz_err(err, errlen, "cannot set the sched_switch filter '%s'", SWITCH_COND);
+		goto fail;
+	}
+	/* without the trigger stacks come from /proc when a wait is reported */
+	t->trigger = t->id_stack >= 0 &&
+		tracefs_event_file_write(t->inst, "sched", "sched_switch", "trigger",
+					 "stacktrace if " SWITCH_COND) > 0;
+	if (tracefs_event_enable(t->inst, "sched", "sched_switch") < 0 ||
+	    tracefs_event_enable(t->inst, "sched", "sched_wakeup") < 0) {
+		nohz_err(err, errlen, "cannot enable sched_switch and sched_wakeup in %s", name);
+		goto fail;
+	}
+	if (t->trigger)
+		ksyms_load(t);
+	*out = t;
+	return 0;
+fail:
+	dtrace_close(t);
+	return rc;
+}
+
+int dtrace_drain(struct dtrace *t, void (*fn)(const struct dtrace_ev *ev, void *arg),
+		 void *arg)
+{
+	t->fn = fn;
+	t->arg = arg;
+	errno = 0;
+	if (tracefs_iterate_raw_events(t->tep, t->inst, NULL, 0, dtrace_record, t) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+uint64_t dtrace_events(const struct dtrace *t)
+{
+	return t->events;
+}
+
+uint64_t dtrace_lost(const struct dtrace *t)
+{
+	return t->lost;
+}
+
+void dtrace_close(struct dtrace *t)
+{
+	if (!t)
+		return;
+	if (t->inst) {
+		tracefs_event_disable(t->inst, NULL, NULL);
+		if (t->trigger)
+			tracefs_event_file_write(t->inst, "sched", "sched_switch", "trigger",
+						 "!stacktrace if " SWITCH_COND);
+		/* rmdir is refused while a reader still holds a buffer file */
+		for (int i = 0; i < 50 && tracefs_instance_destroy(t->inst) < 0; i++)
+			usleep(10000);
+		tracefs_instance_free(t->inst);
+	}
+	tep_free(t->tep);
+	free(t->syms);
+	free(t->names);
+	free(t);
+}

@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * trace.c - record what interrupts the target CPUs, in a tracefs instance of
+ * our own, and hand every event to lib/explain.c as a parsed record.
+ *
+ * As rtla does, a private instance ("nohz-trace-PID-N") holds every setting
+ * we touch - tracing_cpumask (the targets only), trace_clock (mono), the
+ * events, tracing_on - so the global buffer and other users' settings are
+ * never changed, and removing the instance undoes it all.
+ *
+ * The measurement must not cause what it reports, so everything that
+ * disturbs a CPU happens before the window: enabling events (kernel text
+ * patching, IPIs on every CPU), opening the per-CPU trace_pipe_raw files,
+ * allocating the read pages and aggregation tables, creating the reader
+ * thread (a new stack is a mapping change of the process whose spinners
+ * run on the targets: a TLB shootdown IPI on each).  The window itself only
+ * flips tracing_on.  The reader sits on the housekeeping CPUs and polls
+ * with non-blocking reads every READ_PERIOD_MS: a blocked reader would make
+ * the ring buffer wake it with irq_work on the very CPU being measured.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event-parse.h>
+#include <kbuffer.h>
+#include <tracefs.h>
+
+#include "internal.h"
+
+#define READ_PERIOD_MS 100
+#define PAGES_PER_PASS 4096	/* per cpu and poll, so one busy cpu cannot starve */
+#define INSTANCE_PREFIX "nohz-trace-"
+#define DUMP_BUF (256 * 1024)
+
+/* One target cpu's trace_pipe_raw, read a sub-buffer at a time. */
+struct cpu_reader {
+	int cpu;
+	struct tracefs_cpu *tcpu;
+	void *page;
+	struct kbuffer *kbuf;
+};
+
+enum reader_state { R_IDLE, R_RUN, R_STOP, R_QUIT };
+
+struct nohz_trace {
+	struct tracefs_instance *inst;
+	struct trace_dec *dec;
+	struct nohz_cpuset cpus;
+	struct cpu_reader *rd;
+	size_t nrd;
+	char missing[512];
+	FILE *dump;
+	char *dumpbuf;
+	struct nohz_explain *ex;
+	int err;			/* first error of the reader */
+	uint64_t t0, t1;
+	pthread_t th;
+	bool thread;			/* th exists and is not joined */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	enum reader_state state;
+	bool ready;			/* the reader is set up and waiting */
+	pid_t owner;			/* a forked child must not tear down */
+	struct nohz_trace *next;	/* open traces, for the exit handler */
+};
+
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nohz_trace *open_traces;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+
+/* ------------------------------------------------------------------ */
+/* reading                                                            */
+/* ------------------------------------------------------------------ */
+
+/* reader_page - account every event of the sub-buffer in rd->page */
+static void reader_page(struct nohz_trace *t, struct cpu_reader *rd)
+{
+	struct nohz_trace_rec r;
+	unsigned long long ts;
+	int missed;
+	void *data;
+
+	if (kbuffer_load_subbuffer(rd->kbuf, rd->page) < 0)
+		return;
+	missed = kbuffer_missed_events(rd->kbuf);
+	if (missed)
+		nohz_explain_lost(t->ex, rd->cpu, missed > 0 ? (uint64_t)missed : 1);
+	for (data = kbuffer_read_event(rd->kbuf, &ts); data;
+	     data = kbuffer_next_event(rd->kbuf, &ts)) {
+		struct tep_record rec = {
+			.ts = ts, .cpu = rd->cpu, .data = data,
+			.size = kbuffer_event_size(rd->kbuf),
+			.record_size = kbuffer_curr_size(rd->kbuf),
+		};
+		int rc;
+
+		if (!trace_dec_record(t->dec, &rec, &r))
+			continue;
+		if (t->dump)
+			trace_dec_dump(t->dec, t->dump, &rec, &r);
+		rc = nohz_explain_add(t->ex, &r);
+		if (rc < 0 && !t->err)
+			t->err = rc;
+	}
+}
+
+/* trace_drain - read what the target cpus' buffers hold now */
+static void trace_drain(struct nohz_trace *t)
+{
+	for (size_t i = 0; i < t->nrd; i++)
+		for (int n = 0; n < PAGES_PER_PASS; n++) {
+			int got = tracefs_cpu_read(t->rd[i].tcpu, t->rd[i].page, true);
+
+			if (got <= 0)
+				break;
+			reader_page(t, &t->rd[i]);
+		}
+}
+
+static void *trace_reader(void *arg)
+{
+	struct nohz_trace *t = arg;
+	struct timespec ts;
+
+	/* a thread's first malloc maps its own arena: not in the window */
+	free(malloc(64));
+	pthread_mutex_lock(&t->lock);
+	t->ready = true;
+	pthread_cond_broadcast(&t->cond);
+	while (t->state == R_IDLE)
+		pthread_cond_wait(&t->cond, &t->lock);
+	while (t->state == R_RUN) {
+		pthread_mutex_unlock(&t->lock);
+		trace_drain(t);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += READ_PERIOD_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&t->lock);
+		while (t->state == R_RUN &&
+		       pthread_cond_timedwait(&t->cond, &t->lock, &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&t->lock);
+	if (t->state == R_STOP)
+		trace_drain(t);		/* tracing is off: the rest */
+	if (t->dump)
+		fflush(t->dump);
+	return NULL;
+}
+
+static void reader_set(struct nohz_trace *t, enum reader_state s)
+{
+	pthread_mutex_lock(&t->lock);
+	t->state = s;
+	pthread_cond_broadcast(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void reader_join(struct nohz_trace *t)
+{
+	if (!t->thread)
+		return;
+	pthread_join(t->th, NULL);
+	t->thread = false;
+}
+
+/* readers_open - a non-blocking trace_pipe_raw reader per target cpu */
+static int readers_open(struct nohz_trace *t, char *err, size_t errlen)
+{
+	int cpu;
+
+	t->rd = calloc((size_t)nohz_cpuset_count(&t->cpus), sizeof(*t->rd));
+	if (!t->rd)
+		return -ENOMEM;
+	nohz_cpuset_for_each(cpu, &t->cpus) {
+		struct cpu_reader *rd = &t->rd[t->nrd++];
+
+		rd->cpu = cpu;
+		rd->tcpu = tracefs_cpu_open(t->inst, cpu, true);
+		if (!rd->tcpu) {
+			nohz_err(err, errlen, "cannot open the trace buffer of cpu %d: %s", cpu,
+				 strerror(errno));
+			return errno ? -errno : -EIO;
+		}
+		rd->page = calloc(1, (size_t)tracefs_cpu_read_size(rd->tcpu));
+		rd->kbuf = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
+		if (!rd->page || !rd->kbuf)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* reader_start - the reader thread, pinned off the targets, signals blocked */
+static int reader_start(struct nohz_trace *t, char *err, size_t errlen)
+{
+	struct nohz_cpuset online, hk;
+	struct nohz_sys *sys = nohz_sys_open("/");
+	pthread_attr_t attr;
+	sigset_t all, old;
+	int rc, cpu;
+
+	pthread_attr_init(&attr);
+	if (sys && nohz_sys_read_cpuset(sys, "/sys/devices/system/cpu/online", &online) == 0) {
+		nohz_cpuset_andnot(&hk, &online, &t->cpus);
+		if (!nohz_cpuset_empty(&hk)) {
+			size_t sz = CPU_ALLOC_SIZE(nohz_cpuset_last(&hk) + 1);
+			cpu_set_t *m = CPU_ALLOC(nohz_cpuset_last(&hk) + 1);
+
+			if (m) {
+				CPU_ZERO_S(sz, m);
+				nohz_cpuset_for_each(cpu, &hk)
+					CPU_SET_S(cpu, sz, m);
+				pthread_attr_setaffinity_np(&attr, sz, m);
+				CPU_FREE(m);
+			}
+		}
+	}
+	nohz_sys_close(sys);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&t->th, &attr, trace_reader, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (rc) {
+		nohz_err(err, errlen, "cannot start the trace reader: %s", strerror(rc));
+		return -rc;
+	}
+	t->thread = true;
+	pthread_mutex_lock(&t->lock);
+	while (!t->ready)
+		pthread_cond_wait(&t->cond, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* setup and teardown                                                 */
+/* ------------------------------------------------------------------ */
+
+static void trace_exit_handler(void)
+{
+	/* a tool that exits with a trace open still leaves tracefs as found */
+	while (open_traces)
+		nohz_trace_close(open_traces);
+}
+
+static void exit_register(void)
+{
+	atexit(trace_exit_handler);
+}
+
+/* instances_reap - remove instances of ours whose process is gone */
+static void instances_reap(void)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/instances", tracefs_tracing_dir());
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *p = de->d_name + strlen(INSTANCE_PREFIX);
+		struct tracefs_instance *inst;
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)))
+			continue;
+		pid = strtol(p, &end, 10);
+		if (end == p || (*end && *end != '-') || pid <= 0 ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		inst = tracefs_instance_alloc(NULL, de->d_name);
+		if (inst) {
+			tracefs_event_disable(inst, NULL, NULL);
+			tracefs_instance_destroy(inst);
+			tracefs_instance_free(inst);
+		}
+	}
+	closedir(d);
+}
+
+/* instance_create - our own instance, quiet, recording only the targets */
+static int instance_create(struct nohz_trace *t, char *err, size_t errlen)
+{
+	static atomic_int seq;
+	char name[64], list[8192];
+
+	snprintf(name, sizeof(name), INSTANCE_PREFIX "%d-%d", (int)getpid(),
+		 atomic_fetch_add(&seq, 1));
+	t->inst = tracefs_instance_create(name);
+	if (!t->inst || !tracefs_instance_is_new(t->inst)) {
+		nohz_err(err, errlen, "cannot create tracefs instance %s: %s", name,
+			 t->inst ? "it already exists" : strerror(errno));
+		if (t->inst)
+			tracefs_instance_free(t->inst);	/* not ours: keep it */
+		t->inst = NULL;
+		return -EEXIST;
+	}
+	pthread_mutex_lock(&open_lock);
+	t->next = open_traces;
+	open_traces = t;
+	pthread_mutex_unlock(&open_lock);
+	tracefs_trace_off(t->inst);
+	if (tracefs_instance_set_affinity(t->inst, nohz_cpuset_format(&t->cpus, list,
+					  sizeof(list))) < 0) {
+		nohz_err(err, errlen, "cannot set tracing_cpumask of %s to %s", name, list);
+		return -EINVAL;
+	}
+	/* the mono clock makes event times comparable with CLOCK_MONOTONIC */
+	tracefs_instance_file_write(t->inst, "trace_clock", "mono");
+	return 0;
+}
+
+int nohz_trace_open(struct nohz_trace **out, const struct nohz_cpuset *cpus,
+		    const char *dump, char *err, size_t errlen)
+{
+	pthread_condattr_t cattr;
+	struct nohz_trace *t;
+	int rc, cpu;
+
+	*out = NULL;
+	if (nohz_cpuset_empty(cpus)) {
+		nohz_err(err, errlen, "no cpu to trace");
+		return -EINVAL;
+	}
+	rc = nohz_tracefs_ensure(err, errlen);
+	if (rc < 0)
+		return rc;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->cpus = *cpus;
+	t->owner = getpid();
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->cond, &cattr);
+	pthread_condattr_destroy(&cattr);
+	t->ex = nohz_explain_new();
+	if (!t->ex) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	if (dump) {
+		t->dump = fopen(dump, "we");
+		if (!t->dump) {
+			rc = -errno;
+			nohz_err(err, errlen, "cannot write trace file '%s': %s", dump,
+				 strerror(errno));
+			goto fail;
+		}
+		/* stdio would allocate its buffer at the first line */
+		t->dumpbuf = malloc(DUMP_BUF);
+		if (t->dumpbuf)
+			setvbuf(t->dump, t->dumpbuf, _IOFBF, DUMP_BUF);
+	}
+	/* the per-cpu state too is allocated here, not at the first event */
+	nohz_cpuset_for_each(cpu, cpus)
+		nohz_explain_lost(t->ex, cpu, 0);
+	pthread_once(&exit_once, exit_register);
+	instances_reap();
+	rc = instance_create(t, err, errlen);
+	if (rc < 0)
+		goto fail;
+	rc = trace_dec_open(&t->dec, t->inst, t->missing, sizeof(t->missing), err, errlen);
+	if (rc < 0)
+		goto fail;
+	rc = readers_open(t, err, errlen);
+	if (rc < 0)
+		goto fail;
+	rc = reader_start(t, err, errlen);
+	if (rc < 0)
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	if (rc == -ENOMEM)
+		nohz_err(err, errlen, "out of memory setting up the trace");
+	nohz_trace_close(t);
+	return rc;
+}
+
+int nohz_trace_start(struct nohz_trace *t, char *err, size_t errlen)
+{
+	if (t->state != R_IDLE)
+		return -EALREADY;
+	if (tracefs_trace_on(t->inst) < 0) {
+		nohz_err(err, errlen, "cannot turn tracing on in the tracefs instance");
+		return -EIO;
+	}
+	t->t0 = now_ns();
+	reader_set(t, R_RUN);
+	return 0;
+}
+
+int nohz_trace_stop(struct nohz_trace *t)
+{
+	if (!t || t->state != R_RUN)
+		return -EINVAL;
+	/* one write, then the reader finishes on its own: the caller's
+	 * window (the counters') ends right after this */
+	tracefs_trace_off(t->inst);
+	t->t1 = now_ns();
+	reader_set(t, R_STOP);
+	return 0;
+}
+
+double nohz_trace_seconds(const struct nohz_trace *t)
+{
+	uint64_t end = t->t1 ? t->t1 : (t->t0 ? now_ns() : 0);
+
+	return t->t0 ? (end - t->t0) / 1e9 : 0;
+}
+
+const char *nohz_trace_missing(const struct nohz_trace *t)
+{
+	return t->missing;
+}
+
+/* perf_holders - processes with perf event fds: others into buf, us in *self */
+static void perf_holders(char *buf, size_t len, bool *self)
+{
+	struct strbuf sb;
+	struct dirent *de;
+	DIR *proc = opendir("/proc");
+
+	sb_init(&sb, buf, len);
+	*self = false;
+	if (!proc)
+		return;
+	while ((de = readdir(proc))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+		char path[64], link[64], comm[64] = "?";
+		struct dirent *fe;
+		bool found = false;
+		DIR *fd;
+		FILE *f;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+		fd = opendir(path);
+		if (!fd)
+			continue;
+		while (!found && (fe = readdir(fd))) {
+			char lp[320];
+			ssize_t n;
+
+			snprintf(lp, sizeof(lp), "%s/%s", path, fe->d_name);
+			n = readlink(lp, link, sizeof(link) - 1);
+			found = n > 0 && (link[n] = '\0', !strcmp(link, "anon_inode:[perf_event]"));
+		}
+		closedir(fd);
+		if (!found)
+			continue;
+		if (pid == getpid()) {
+			*self = true;
+			continue;
+		}
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		sb_item(&sb, ", ", "%s/%d", comm, (int)pid);
+	}
+	closedir(proc);
+	sb_finish(&sb);
+}
+
+/* explain_defaults - what the caller left zero, from the live system */
+static void explain_defaults(const struct nohz_trace *t, struct nohz_explain_opts *eo)
+{
+	struct nohz_sys *sys = nohz_sys_open("/");
+	struct nohz_kernel k;
+	char v[16];
+	int rc;
+
+	if (eo->seconds <= 0)
+		eo->seconds = nohz_trace_seconds(t);
+	if (!eo->self)
+		eo->self = getpid();
+	if (!sys)
+		return;
+	if (nohz_kernel_read(sys, &k) == 0) {
+		if (nohz_cpuset_empty(&eo->housekeeping))
+			nohz_cpuset_andnot(&eo->housekeeping, &k.online, &t->cpus);
+		if (nohz_cpuset_empty(&eo->nohz_full))
+			eo->nohz_full = k.nohz_full;
+	}
+	if (!eo->kernel_nohz_full) {
+		rc = nohz_kconfig(sys, "NO_HZ_FULL", v, sizeof(v));
+		eo->kernel_nohz_full = rc == 1 ? 1 : rc == 0 ? -1 : 0;
+	}
+	nohz_sys_close(sys);
+}
+
+int nohz_trace_explain(struct nohz_trace *t, const struct nohz_explain_opts *o,
+		       struct nohz_explain **out)
+{
+	struct nohz_explain_opts eo = { 0 };
+	char perf[1024];
+	int rc;
+
+	*out = NULL;
+	if (!t->ex)
+		return -EALREADY;
+	if (t->state == R_RUN)
+		nohz_trace_stop(t);
+	else if (t->state == R_IDLE)
+		reader_set(t, R_QUIT);
+	reader_join(t);
+	if (t->err)
+		return t->err;
+	if (o)
+		eo = *o;
+	explain_defaults(t, &eo);
+	if (!eo.perf_users) {
+		perf_holders(perf, sizeof(perf), &eo.self_perf);
+		eo.perf_users = perf;
+	}
+	rc = nohz_explain_finish(t->ex, &eo);
+	if (rc < 0)
+		return rc;
+	*out = t->ex;
+	t->ex = NULL;
+	return 0;
+}
+
+void nohz_trace_close(struct nohz_trace *t)
+{
+	struct nohz_trace **p;
+
+	if (!t)
+		return;
+	if (t->owner != getpid()) {
+		/* a forked child: the parent owns tracefs and the thread */
+		t->thread = false;
+		if (t->inst)
+			tracefs_instance_free(t->inst);
+		t->inst = NULL;
+		t->nrd = 0;
+	}
+	if (t->thread) {
+		if (t->state == R_RUN)
+			nohz_trace_stop(t);
+		else if (t->state == R_IDLE)
+			reader_set(t, R_QUIT);
+		reader_join(t);
+	}
+	for (size_t i = 0; i < t->nrd; i++) {
+		if (t->rd[i].tcpu)
+			tracefs_cpu_close(t->rd[i].tcpu);
+		free(t->rd[i].page);
+		if (t->rd[i].kbuf)
+			kbuffer_free(t->rd[i].kbuf);
+	}
+	free(t->rd);
+	if (t->inst) {
+		tracefs_trace_off(t->inst);
+		tracefs_event_disable(t->inst, NULL, NULL);
+		/* rmdir fails while a buffer file is still open somewhere */
+		for (int i = 0; i < 10 && tracefs_instance_destroy(t->inst) < 0; i++)
+			usleep(10000);
+		tracefs_instance_free(t->inst);
+	}
+	pthread_mutex_lock(&open_lock);
+	for (p = &open_traces; *p; p = &(*p)->next)
+		if (*p == t) {
+			*p = t->next;
+			break;
+		}
+	pthread_mutex_unlock(&open_lock);
+	trace_dec_close(t->dec);
+	if (t->dump)
+		fclose(t->dump);
+	free(t->dumpbuf);
+	nohz_explain_free(t->ex);
+	pthread_mutex_destroy(&t->lock);
+	pthread_cond_destroy(&t->cond);
+	free(t);
+}

@@ -1,0 +1,380 @@
+#!/usr/bin/env python3
+"""vmlog.py - read the serial log of a test guest and judge one expectation.
+
+The guest's /init (tests/vm/init) prints "@@vm" marker lines; this parses
+them into per-scenario sections, values, exit codes and /proc/interrupts
+snapshots, then evaluates a Python expression over them.
+
+  vmlog.py expect LOG SCENARIO CONFIG NAME EXPR [MSG]
+      print "PASS: SCENARIO: NAME (MSG)" or "FAIL: SCENARIO: NAME: MSG";
+      EXPR must be true, MSG is an f-string over the same names.
+  vmlog.py show LOG SCENARIO CONFIG EXPR     print the value of EXPR
+  vmlog.py section LOG SCENARIO NAME         print one section's text
+  vmlog.py state LOG SCENARIO                done, started or missing
+  vmlog.py watch PIDFILE LOG OUT             host side of vcpu() (below)
+
+Names available to EXPR and MSG (each documented where it is defined):
+  hz (CONFIG_HZ of the guest kernel), boot, kv, rc, out, err (per scenario)
+  js(name), jsl(name), live(doc), cpu(doc, n), finding(doc, id), findings(doc, verdict),
+  irqtop_sum(frames, row), mentions(doc, *regex, cpu=N), SCHED and word(x) (regexes)
+  loc(name), irqs(name, irq), idle(name), busy(name), span(name),
+  vcpu(name), tick_rate(name), agree(name, doc, cpus, seconds), agree_txt(...)
+  re, math, json and the builtins
+"""
+import json
+import math
+import os
+import re
+import sys
+import time
+
+USER_HZ = 100    # /proc/stat unit on x86
+ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]|\x1bc')
+
+
+class Log:
+    """Log - every scenario of one boot, plus the boot-wide values."""
+
+    def __init__(self, path):
+        self.boot = {}
+        self.scenarios = {}
+        self.complete = False
+        with open(path, 'rb') as f:
+            text = f.read().decode('utf-8', 'replace')
+        cur = self.scenarios.setdefault('', Scenario(''))
+        capture = None
+        for raw in text.split('\n'):
+            line = ANSI.sub('', raw).replace('\r', '')
+            if capture is not None:
+                name, buf = capture
+                m = re.match(r'@@vm end (\S+) rc=(-?\d+)$', line)
+                if m and m.group(1) == name:
+                    cur.sections[name] = '\n'.join(buf) + ('\n' if buf else '')
+                    cur.rc.setdefault(name, int(m.group(2)))
+                    capture = None
+                else:
+                    buf.append(line)
+                continue
+            if not line.startswith('@@vm '):
+                continue
+            words = line.split(' ', 3)
+            kind = words[1]
+            if kind == 'scenario':
+                cur = self.scenarios.setdefault(words[2], Scenario(words[2]))
+                cur.started = True
+            elif kind == 'done':
+                cur.done = True
+            elif kind == 'begin':
+                capture = (words[2], [])
+            elif kind == 'kv':
+                val = words[3] if len(words) > 3 else ''
+                cur.kv[words[2]] = val
+                if cur.name == '':
+                    self.boot[words[2]] = val
+            elif kind == 'poweroff':
+                self.complete = True
+        host = {}
+        try:
+            with open(re.sub(r'\.log$', '', path) + '.vcpu') as f:
+                for ln in f:
+                    k, *vals = ln.split()
+                    host[k] = {int(c): float(v) for c, v in (x.split(':') for x in vals)}
+        except OSError:
+            pass
+        for s in self.scenarios.values():
+            s.boot = self.boot
+            s.boot_sections = self.scenarios[''].sections
+            s.host = host
+
+    def get(self, name):
+        return self.scenarios.get(name) or Scenario(name)
+
+
+class Scenario:
+    """Scenario - what the guest printed between "scenario" and "done"."""
+
+    def __init__(self, name):
+        self.name = name
+        self.started = self.done = False
+        self.sections, self.rc, self.kv = {}, {}, {}
+        self.boot, self.boot_sections, self.host = {}, {}, {}
+
+    def js(self, name):
+        """js - the section parsed as JSON (raises with the reason if not)"""
+        text = self.sections[name]
+        try:
+            return json.loads(text)
+        except ValueError as e:
+            raise ValueError(f'section {name} is not JSON ({e}): {text[:200]!r}')
+
+    def jsl(self, name):
+        """jsl - the section as JSON lines: one object per non-empty line"""
+        return [json.loads(ln) for ln in self.sections[name].splitlines() if ln.strip()]
+
+    def interrupts(self, tag):
+        """interrupts - {irq: [count per cpu]} of one /proc/interrupts read"""
+        lines = self.sections['interrupts.' + tag].splitlines()
+        ncpu = len(lines[0].split())
+        table = {}
+        for ln in lines[1:]:
+            irq, _, rest = ln.partition(':')
+            vals = rest.split()[:ncpu]
+            if len(vals) == ncpu and all(v.isdigit() for v in vals):
+                table[irq.strip()] = [int(v) for v in vals]
+        return table
+
+    def irqs(self, name, irq='LOC'):
+        """irqs - per-cpu increase of irq between NAME.before and NAME.after"""
+        a = self.interrupts(name + '.before')[irq]
+        b = self.interrupts(name + '.after')[irq]
+        return [y - x for x, y in zip(a, b)]
+
+    def loc(self, name):
+        """loc - local timer interrupts (ticks) per cpu over NAME's bracket"""
+        return self.irqs(name, 'LOC')
+
+    def idle(self, name):
+        """idle - per-cpu idle seconds (/proc/stat) over NAME's bracket"""
+        def read(tag):
+            rows = [ln.split() for ln in self.sections['stat.' + tag].splitlines()]
+            return [int(r[4]) + int(r[5]) for r in rows]   # idle + iowait
+        a, b = read(name + '.before'), read(name + '.after')
+        return [(y - x) / USER_HZ for x, y in zip(a, b)]
+
+    def busy(self, name):
+        """busy - per-cpu share of NAME's bracket not idle, 0..1"""
+        s = self.span(name)
+        return [round(max(0.0, 1 - i / s), 2) for i in self.idle(name)]
+
+    def vcpu(self, name):
+        """vcpu - per-cpu seconds the host ran each vCPU thread over NAME's
+        bracket (watched from the host; 0.05 s resolution of the marks)"""
+        a = self.host['uptime.' + name + '.before']
+        b = self.host['uptime.' + name + '.after']
+        return [round(b[c] - a[c], 3) for c in sorted(a)]
+
+    def tick_rate(self, name):
+        """tick_rate - LOC ticks per second of host CPU each vCPU got over
+        NAME's bracket: HZ for a CPU that keeps its tick, ~0 when tickless"""
+        return [round(n / t, 1) if t > 0.05 else 0.0
+                for n, t in zip(self.loc(name), self.vcpu(name))]
+
+    def span(self, name):
+        """span - guest seconds between the two /proc/interrupts reads"""
+        return (float(self.kv['uptime.' + name + '.after']) -
+                float(self.kv['uptime.' + name + '.before']))
+
+
+def vcpu_times(pid):
+    """vcpu_times - {cpu: seconds on a host CPU} of QEMU's vCPU threads
+    ("CPU n/TCG" with -name ...,debug-threads=on); from schedstat (ns)"""
+    out = {}
+    for tid in os.listdir(f'/proc/{pid}/task'):
+        try:
+            with open(f'/proc/{pid}/task/{tid}/comm') as f:
+                m = re.match(r'CPU (\d+)/', f.read())
+            if not m:
+                continue
+            with open(f'/proc/{pid}/task/{tid}/schedstat') as f:
+                out[int(m.group(1))] = int(f.read().split()[0]) / 1e9
+        except OSError:
+            continue
+    return out
+
+
+def watch(pidfile, log, out, period=0.05):
+    """watch - while QEMU runs, note for every "@@vm kv uptime.X" line of the
+    serial log the CPU time each vCPU thread has had so far: how much of a
+    host core a guest CPU really got between two marks (under TCG a guest
+    CPU that the host deschedules loses its ticks)."""
+    deadline = time.monotonic() + 30
+    while not os.path.exists(pidfile) and time.monotonic() < deadline:
+        time.sleep(period)
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read())
+    except (OSError, ValueError):
+        return 1
+    pos, part = 0, ''
+    with open(out, 'w') as o:
+        while os.path.exists(f'/proc/{pid}'):
+            try:
+                with open(log, 'rb') as f:
+                    f.seek(pos)
+                    data = f.read()
+            except OSError:
+                data = b''
+            pos += len(data)
+            lines = (part + data.decode('utf-8', 'replace')).split('\n')
+            part = lines.pop()
+            marks = [m.group(1) for m in (re.search(r'@@vm kv (uptime\.\S+) ', ln)
+                                          for ln in lines) if m]
+            if marks:
+                t = vcpu_times(pid)
+                for k in marks:
+                    o.write(k + ' ' + ' '.join(f'{c}:{t[c]:.4f}' for c in sorted(t)) + '\n')
+                o.flush()
+            time.sleep(period)
+    return 0
+
+
+def live(doc):
+    """live - the per-cpu entries of a report: nohz-check's live.cpus, a
+    "cpus" array, or doc itself when it is a list"""
+    if isinstance(doc, list):
+        return doc
+    if isinstance(doc.get('cpus'), list):
+        return doc['cpus']
+    return (doc.get('live') or {}).get('cpus') or []
+
+
+def cpu(doc, n):
+    """cpu - the per-cpu entry for cpu n of doc (see live)"""
+    for c in live(doc):
+        if c.get('cpu') == n:
+            return c
+    raise KeyError(f'cpu {n} not in "cpus"')
+
+
+def finding(doc, fid):
+    """finding - the entry of doc["findings"] whose id is fid"""
+    for f in doc.get('findings', []):
+        if f.get('id') == fid:
+            return f
+    raise KeyError(f'no finding "{fid}"')
+
+
+def mentions(doc, *patterns, cpu=None):
+    """mentions - the innermost JSON objects of doc whose text matches every
+    regex in patterns, as (cpu, object) pairs; cpu is the "cpu" of the
+    object or of its nearest enclosing object (None when there is none).
+    With cpu=N only those about cpu N."""
+    hits = []
+
+    def walk(node, ctx):
+        if isinstance(node, list):
+            for x in node:
+                walk(x, ctx)
+            return
+        if not isinstance(node, dict):
+            return
+        ctx = node.get('cpu', ctx) if isinstance(node.get('cpu'), int) else ctx
+        inner = [v for v in node.values() if isinstance(v, (dict, list))]
+        if any(isinstance(v, dict) or (isinstance(v, list) and any(
+                isinstance(x, dict) for x in v)) for v in inner):
+            for v in inner:
+                walk(v, ctx)
+            return
+        text = json.dumps(node)
+        if all(re.search(p, text) for p in patterns) and cpu in (None, ctx):
+            hits.append((ctx, node))
+    walk(doc, None)
+    return hits
+
+
+def irqtop_sum(frames, row='LOC'):
+    """irqtop_sum - [{cpu, ticks}] of a row's deltas summed over irqtop -J
+    frames (the shape agree() takes), and the seconds they cover"""
+    cpus = [c['cpu'] for c in frames[0]['cpus']]
+    tot = [0] * len(cpus)
+    for fr in frames:
+        r = next(x for x in fr['rows'] if x['name'] == row)
+        tot = [a + b for a, b in zip(tot, r['deltas'])]
+    return [{'cpu': c, 'ticks': t} for c, t in zip(cpus, tot)]
+
+
+def findings(doc, verdict='FAIL'):
+    """findings - the entries of doc["findings"] with this verdict"""
+    return [f for f in doc.get('findings', []) if f.get('verdict') == verdict]
+
+
+def agreement(sc, hz, name, doc, cpus, seconds, slack=3):
+    """agreement - a tool's tick counts against the LOC deltas of the
+    /proc/interrupts reads around it.  The reads bracket the whole process
+    (start-up, static checks, the counting window of `seconds`, exit), so
+    LOC may exceed the count by at most one tick per 1/HZ of the extra time
+    plus `slack`, and may never be lower than the count minus `slack`.
+    doc is a JSON object with "cpus" or a list of {cpu, ticks}.
+    The window is doc["live"]["seconds"] when the report has it.
+    Returns (all agree, text)."""
+    if isinstance(doc, dict) and (doc.get('live') or {}).get('seconds'):
+        seconds = doc['live']['seconds']
+    loc, extra = sc.loc(name), max(0.0, sc.span(name) - seconds)
+    good, parts = True, []
+    for c in cpus:
+        t = cpu(doc, c)['ticks']
+        lo, hi = t - slack, t + slack + int(hz * extra)
+        good = good and lo <= loc[c] <= hi
+        parts.append(f'cpu{c} ticks {t} LOC {loc[c]} (allowed {max(lo, 0)}..{hi})')
+    return good, '; '.join(parts) + f'; bracket {sc.span(name):.2f} s for a {seconds} s window'
+
+
+def config_hz(path):
+    with open(path) as f:
+        for ln in f:
+            if ln.startswith('CONFIG_HZ='):
+                return int(ln.split('=')[1])
+    raise ValueError('no CONFIG_HZ in ' + path)
+
+
+def names(sc, cfg):
+    """names - what an expectation may use (see the module comment)"""
+    hz = config_hz(cfg)
+    return {
+        'hz': hz, 'kv': sc.kv, 'rc': sc.rc, 'out': sc.sections, 'boot': sc.boot,
+        'err': {k[:-4]: v for k, v in sc.sections.items() if k.endswith('.err')},
+        'js': sc.js, 'jsl': sc.jsl, 'live': live, 'cpu': cpu, 'finding': finding,
+        'findings': findings, 'mentions': mentions,
+        'irqtop_sum': irqtop_sum,
+        'loc': sc.loc, 'irqs': sc.irqs, 'span': sc.span, 'idle': sc.idle,
+        'busy': sc.busy, 'vcpu': sc.vcpu, 'tick_rate': sc.tick_rate,
+        'agree': lambda *a, **k: agreement(sc, hz, *a, **k)[0],
+        'agree_txt': lambda *a, **k: agreement(sc, hz, *a, **k)[1],
+        # regexes, so that f-strings need no backslash (Python < 3.12)
+        'SCHED': r'\bSCHED\b(?!_)',
+        'word': lambda x: r'\b%s\b' % re.escape(str(x)),
+        're': re, 'math': math, 'json': json,
+    }
+
+
+def main(argv):
+    if len(argv) >= 6 and argv[1] == 'expect':
+        log, scn, cfg, name, expr = argv[2:7]
+        msg = argv[7] if len(argv) > 7 else ''
+        sc = Log(log).get(scn)
+        env = names(sc, cfg)
+        try:
+            good = bool(eval(expr, env))
+        except Exception as e:  # a missing section or field is a failure
+            print(f'FAIL: {scn}: {name}: {type(e).__name__}: {e}')
+            return 0
+        try:
+            text = eval('f' + repr(msg), env) if msg else ''
+        except Exception as e:
+            text = f'({type(e).__name__}: {e})'
+        if good:
+            print(f'PASS: {scn}: {name}' + (f' ({text})' if text else ''))
+        else:
+            print(f'FAIL: {scn}: {name}: ' + (text or f'false: {expr}'))
+        return 0
+    if len(argv) == 6 and argv[1] == 'show':
+        sc = Log(argv[2]).get(argv[3])
+        print(eval(argv[5], names(sc, argv[4])))
+        return 0
+    if len(argv) == 5 and argv[1] == 'section':
+        sys.stdout.write(Log(argv[2]).get(argv[3]).sections.get(argv[4], ''))
+        return 0
+    if len(argv) == 5 and argv[1] == 'watch':
+        return watch(argv[2], argv[3], argv[4])
+    if len(argv) == 4 and argv[1] == 'state':
+        # state LOG SCENARIO: "done", "started" or "missing"
+        log = Log(argv[2])
+        sc = log.scenarios.get(argv[3])
+        print('done' if sc and sc.done else 'started' if sc else 'missing')
+        return 0
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

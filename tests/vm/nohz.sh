@@ -1,0 +1,72 @@
+#!/bin/bash
+# tests/vm/nohz.sh - nohz-check and friends on a real NO_HZ_FULL kernel.
+# Boots Debian's 6.1 kernel (CONFIG_NO_HZ_FULL=y, HZ=250) under QEMU TCG, one
+# guest per scenario in tests/vm/scenarios/, and judges each serial log
+# against the guest's own /proc/interrupts.  See doc/vm-tests.md.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/vm/lib/vm.sh"
+
+why=$(vm_need)
+if [ -n "$why" ]; then
+	skip "vm" "$why"
+	exit 0
+fi
+
+mkdir -p "$VM_LOGS"
+# one suite at a time: the guests share build/vm and two suites would
+# starve each other's vCPUs
+exec 9>"$VM_DIR/.lock"
+if ! flock -w "$((VM_TIMEOUT * 8))" 9; then
+	fail "vm" "another VM suite held build/vm/.lock too long"
+	exit 0
+fi
+t_start=$EPOCHREALTIME
+if ! VM_KDIR=$("$TOP/scripts/vm-kernel.sh" "$VM_DIR" 2>"$VM_LOGS/vm-kernel.err"); then
+	skip "vm" "no NO_HZ_FULL kernel: $(tail -n 1 "$VM_LOGS/vm-kernel.err")"
+	exit 0
+fi
+ok "vm: kernel $(cat "$VM_KDIR/release") has CONFIG_NO_HZ_FULL=y, CONFIG_HZ=$(sed -n 's/^CONFIG_HZ=//p' "$VM_KDIR/config")"
+
+# The guest runs the static tools; building them is part of what is tested.
+if make -C "$TOP" --no-print-directory static > "$VM_LOGS/make-static.log" 2>&1; then
+	ok "vm: make static"
+else
+	fail "vm: make static" "see build/vm/logs/make-static.log:"
+	tail -n 8 "$VM_LOGS/make-static.log" | sed 's/^/    /'
+fi
+
+VM_TOOLS=$(vm_initramfs "$VM_KDIR" "$VM_DIR/initrd.gz" | tr '\n' ' ')
+if [ -s "$VM_DIR/initrd.gz" ] && [ "$(stat -c %s "$VM_DIR/initrd.gz")" -gt 100000 ]; then
+	ok "vm: initramfs ($(($(stat -c %s "$VM_DIR/initrd.gz") / 1024)) KiB; tools: ${VM_TOOLS:-none})"
+else
+	fail "vm: initramfs" "build/vm/initrd.gz is missing or too small"
+	exit 0
+fi
+
+names=()
+for f in "$VM_SCEN"/*.sh; do
+	n=$(basename "$f" .sh)
+	if [ -n "${VM_ONLY:-}" ] && [[ " $VM_ONLY " != *" $n "* ]]; then continue; fi
+	names+=("$n")
+done
+t_boot=$EPOCHREALTIME
+vm_boot_all "${names[@]}"
+t_end=$EPOCHREALTIME
+
+for VM_NAME in "${names[@]}"; do
+	vm_booted "$VM_NAME" || continue
+	# shellcheck disable=SC1090
+	. "$VM_SCEN/$VM_NAME.sh"
+	host
+done
+
+{
+	printf 'vm suite: %d guests, %d at a time: boots %.1f s, total %.1f s\n' \
+		"${#names[@]}" "$VM_JOBS" "$(awk "BEGIN { print $t_end - $t_boot }")" \
+		"$(awk "BEGIN { print $EPOCHREALTIME - $t_start }")"
+	for n in "${names[@]}"; do
+		read -r rc secs < "$VM_LOGS/$n.time"
+		printf '  %-20s %6.1f s  qemu exit %s\n' "$n" "$secs" "$rc"
+	done
+} > "$VM_LOGS/timing.txt"
+cat "$VM_LOGS/timing.txt" >&2
