@@ -160,10 +160,34 @@ test:
 	@scripts/deps.sh build test vm
 	@$(MAKE) --no-print-directory all tests-bins
 	@$(MAKE) --no-print-directory SAN=1 all tests-bins
+	@$(MAKE) --no-print-directory fuzz-bins || echo "make test: fuzz targets not built"
 	@tests/run.sh build build/san
 
 .PHONY: tests-bins
 tests-bins: $(UNIT_BINS) $(HELPER_BINS)
+
+# libFuzzer targets tests/fuzz/fuzz_X.c -> build/fuzz/fuzz_X, with the parsers
+# they reach built by clang for the fuzzer (coverage), ASan and UBSan.
+#   make fuzz [FUZZ_TIME=600]   run each target FUZZ_TIME seconds (default 60)
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 60
+FUZZ_B     := build/fuzz
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -std=gnu11 -pthread $(WARN)
+FUZZ_LIB   := $(patsubst %,$(FUZZ_B)/lib/%.o,cpulist cmdline proc interrupts sys util \
+	dstate dscan)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(FUZZ_B)/lib/%.o: lib/%.c include/nohz.h lib/internal.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) -lz
+.PHONY: fuzz-bins
+fuzz-bins: $(FUZZ_LIB) $(FUZZ_BINS)
+fuzz:
+	@scripts/deps.sh build fuzz
+	@$(MAKE) --no-print-directory fuzz-bins
+	@tests/fuzz/run.sh $(FUZZ_TIME)
 
 test-vm:
 	@scripts/deps.sh build vm
@@ -182,7 +206,8 @@ static:
 
 .PHONY: all-static
 all-static: $(LIB_A) $(TOOLS:%=$(B)/%.static)
-$(B)/%.static: tools/%.c $(LIB_A) include/nohz.h
+$(B)/%.static: tools/%.c $(LIB_A) include/nohz.h $(wildcard tools/*.h)
+	@rm -f $@	# the pipe hides the compiler's status: test -x must see a fresh file
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) -static -o $@ $< $(TOOL_SRCS_$*) $(LIB_A) \
 		$(PERF_LIBS) $(shell pkg-config --static --libs libtracefs libtraceevent) \
 		-lnuma -lz -lpthread -lm $(if $(filter irqtop,$*),-lncursesw -ltinfo) 2>&1 | \

@@ -787,7 +787,11 @@ struct nohz_wl_runnable {
 	bool own;			/* a thread of the workload */
 };
 
-enum nohz_wl_kind { NOHZ_WL_PID, NOHZ_WL_CGROUP };
+enum nohz_wl_kind {
+	NOHZ_WL_PID,			/* one process */
+	NOHZ_WL_CGROUP,			/* a cgroup and every cgroup below it */
+	NOHZ_WL_PIDNS,			/* every process a pid namespace shows */
+};
 
 struct nohz_workload {
 	enum nohz_wl_kind kind;
@@ -833,8 +837,9 @@ int nohz_workload_pid(struct nohz_sys *sys, pid_t pid, struct nohz_workload *w,
  */
 int nohz_workload_cgroup(struct nohz_sys *sys, const char *spec,
 			 struct nohz_workload *w, char *err, size_t errlen);
-/* nohz_workload_self - the cgroup this process runs in (the container, seen
- * from inside it) as a workload; the checker's own process left out */
+/* nohz_workload_self - the container, seen from inside it: the cgroup this
+ * process runs in, or when the mounts do not show it, every process of the
+ * pid namespace; the checker's own process left out */
 int nohz_workload_self(struct nohz_sys *sys, struct nohz_workload *w, char *err,
 		       size_t errlen);
 /*

@@ -137,7 +137,8 @@ static int read_dir(struct nohz_dscan *s, int dirfd, pid_t **out, size_t *n,
 	}
 	if (len < 0)
 		return -errno;
-	qsort(*out, *n, sizeof(**out), pid_cmp);
+	if (*n)		/* *out is still NULL when nothing was listed */
+		qsort(*out, *n, sizeof(**out), pid_cmp);
 	return 0;
 }
 

@@ -7,9 +7,10 @@
  * the instance undoes it all: sched_switch filtered to tasks that leave the
  * CPU in TASK_UNINTERRUPTIBLE (prev_state bit 2) with a stacktrace trigger
  * on the same condition, and sched_wakeup.  The instance clock is "mono" so
- * event times compare with now_ns().  Stack addresses are named from
- * /proc/kallsyms and frames in the scheduler and lock text sections are
- * dropped, as /proc/PID/stack does, so the first frame is the wait site.
+ * event times compare with now_ns().  Stack addresses are named with the
+ * kallsyms libtraceevent loads anyway, and frames in the scheduler and lock
+ * text sections are dropped, as /proc/PID/stack does, so the first frame is
+ * the wait site.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,11 +24,6 @@
 
 #define SWITCH_COND "prev_state & 2"	/* TASK_UNINTERRUPTIBLE as the tracepoint reports it */
 
-struct ksym {
-	uint64_t addr;
-	uint32_t name;		/* offset in names */
-};
-
 struct dtrace {
 	struct tracefs_instance *inst;
 	struct tep_handle *tep;
@@ -36,95 +32,37 @@ struct dtrace {
 	struct tep_format_field *stack_size, *stack_caller;
 	bool trigger;
 	uint64_t events, lost;
-	struct ksym *syms;
-	size_t nsyms, csyms;
-	char *names;
-	size_t lnames, cnames;
 	uint64_t sched_lo, sched_hi, lock_lo, lock_hi;
 	void (*fn)(const struct dtrace_ev *ev, void *arg);
 	void *arg;
 };
 
-static int ksym_cmp(const void *a, const void *b)
-{
-	const struct ksym *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* ksyms_add - keep one text symbol */
-static int ksyms_add(struct dtrace *t, uint64_t addr, const char *name)
-{
-	size_t len = strlen(name) + 1;
-
-	if (t->nsyms == t->csyms) {
-		size_t nc = t->csyms ? t->csyms * 2 : 65536;
-		struct ksym *p = realloc(t->syms, nc * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		t->syms = p;
-		t->csyms = nc;
-	}
-	if (t->lnames + len > t->cnames) {
-		size_t nc = t->cnames ? t->cnames * 2 : 1 << 20;
-		char *p = realloc(t->names, nc);
-
-		if (!p)
-			return -ENOMEM;
-		t->names = p;
-		t->cnames = nc;
-	}
-	memcpy(t->names + t->lnames, name, len);
-	t->syms[t->nsyms++] = (struct ksym){ addr, (uint32_t)t->lnames };
-	t->lnames += len;
-	return 0;
-}
-
-/* ksyms_load - text symbols of /proc/kallsyms; none when addresses are hidden */
-static void ksyms_load(struct dtrace *t)
+/* sched_bounds - where the scheduler and lock text sections lie */
+static void sched_bounds(struct dtrace *t)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
 	char line[512], name[256];
 	unsigned long long addr;
 	char type;
+	int found = 0;
 
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || !addr)
+	while (found < 4 && fgets(line, sizeof(line), f)) {
+		/* cheap filter first: 100k+ lines */
+		if (!strstr(line, "_text_") ||
+		    sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
 			continue;
 		if (!strcmp(name, "__sched_text_start"))
-			t->sched_lo = addr;
+			t->sched_lo = addr, found++;
 		else if (!strcmp(name, "__sched_text_end"))
-			t->sched_hi = addr;
+			t->sched_hi = addr, found++;
 		else if (!strcmp(name, "__lock_text_start"))
-			t->lock_lo = addr;
+			t->lock_lo = addr, found++;
 		else if (!strcmp(name, "__lock_text_end"))
-			t->lock_hi = addr;
-		if ((type == 't' || type == 'T' || type == 'w' || type == 'W') &&
-		    ksyms_add(t, addr, name) < 0)
-			break;
+			t->lock_hi = addr, found++;
 	}
 	fclose(f);
-	qsort(t->syms, t->nsyms, sizeof(*t->syms), ksym_cmp);
-}
-
-static const struct ksym *ksym_find(const struct dtrace *t, uint64_t addr)
-{
-	size_t lo = 0, hi = t->nsyms;
-
-	if (!t->nsyms || addr < t->syms[0].addr)
-		return NULL;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-
-		if (t->syms[mid].addr <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return t->syms + lo;
 }
 
 static bool in_sched(const struct dtrace *t, uint64_t a)
@@ -140,19 +78,23 @@ static void stack_format(const struct dtrace *t, const uint64_t *a, size_t n,
 	size_t i0 = 0;
 
 	sb_init(&sb, out, len);
-	if (!t->nsyms)
-		return;
+	if (!t->sched_lo)
+		return;		/* addresses hidden (kptr_restrict): /proc has the stack */
 	while (i0 < n && !in_sched(t, a[i0]))
 		i0++;
 	if (i0 == n)
 		i0 = 0;		/* no scheduler frame: keep them all */
 	for (size_t i = i0; i < n; i++) {
-		const struct ksym *s = ksym_find(t, a[i]);
+		const char *name = tep_find_function(t->tep, a[i]);
+		unsigned long long at = tep_find_function_address(t->tep, a[i]);
 
-		if (in_sched(t, a[i]) || !s || sb.len + 80 > len)
+		if (in_sched(t, a[i]) || sb.len + 80 > len)
 			continue;
-		sb_printf(&sb, "%s%s+0x%llx", sb.len ? "\n" : "", t->names + s->name,
-			  (unsigned long long)(a[i] - s->addr));
+		if (name)
+			sb_printf(&sb, "%s%s+0x%llx", sb.len ? "\n" : "", name,
+				  (unsigned long long)(a[i] - at));
+		else
+			sb_printf(&sb, "%s0x%llx", sb.len ? "\n" : "", (unsigned long long)a[i]);
 	}
 }
 
@@ -302,7 +244,7 @@ int dtrace_open(struct dtrace **out, char *err, size_t errlen)
 		goto fail;
 	}
 	if (t->trigger)
-		ksyms_load(t);
+		sched_bounds(t);
 	*out = t;
 	return 0;
 fail:
@@ -346,7 +288,5 @@ void dtrace_close(struct dtrace *t)
 		tracefs_instance_free(t->inst);
 	}
 	tep_free(t->tep);
-	free(t->syms);
-	free(t->names);
 	free(t);
 }

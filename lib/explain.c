@@ -76,6 +76,22 @@ static bool is_tick_fn(const char *fn)
 	       !strcmp(fn, "tick_nohz_highres_handler");
 }
 
+/* is_task_timer - an hrtimer a task arms for itself (sleeps, its timers):
+ * only those are charged to the task that armed them; the kernel arms its
+ * own (deadline servers, watchdogs, ...) in whatever task happens to run */
+static bool is_task_timer(const char *fn)
+{
+	static const char *const fns[] = {
+		"posix_timer_fn", "it_real_fn", "hrtimer_wakeup", "timerfd_tmrproc",
+		"alarmtimer_fired", "io_timeout_fn", "io_link_timeout_fn",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fns); i++)
+		if (!strcmp(fn, fns[i]))
+			return true;
+	return false;
+}
+
 static uint64_t hash_mix(uint64_t h, uint64_t v)
 {
 	return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
@@ -278,6 +294,8 @@ static struct ex_row *add_timer(struct nohz_explain *ex, struct ex_cpu *c,
 		}
 		return row_get(ex, rec->cpu, NOHZ_SRC_TICK, 0, 0, "scheduler tick");
 	}
+	if (!is_task_timer(rec->name))
+		return row_get(ex, rec->cpu, NOHZ_SRC_TIMER, 0, 0, rec->name);
 	/* armed before the window: keyed by address, resolved at finish if
 	 * the same timer is re-armed later */
 	a = armer_slot(ex, rec->cpu, rec->ptr, false);
@@ -351,15 +369,9 @@ int nohz_explain_add(struct nohz_explain *ex, const struct nohz_trace_rec *rec)
 		r = row_get(ex, rec->cpu, NOHZ_SRC_IPI, 0, 0, rec->name);
 		break;
 	case NOHZ_REC_CSD:
-		/* a TLB flush that interrupts a task of process P is a flush of
-		 * P's memory: P changed its mappings while running elsewhere */
-		if (!strcmp(rec->name, "flush_tlb_func") && rec->pid > 0 && rec->tgid > 0) {
-			r = row_get(ex, rec->cpu, NOHZ_SRC_IPI, 1, rec->tgid, rec->name);
-			if (r)
-				set_task(r, rec->tgid, rec->comm);	/* a thread's name */
-		} else {
-			r = row_get(ex, rec->cpu, NOHZ_SRC_IPI, 1, 0, rec->name);
-		}
+		/* not charged to the interrupted task: the sender is on another
+		 * cpu (a batched reclaim flush, say, hits whoever runs) */
+		r = row_get(ex, rec->cpu, NOHZ_SRC_IPI, 1, 0, rec->name);
 		break;
 	case NOHZ_REC_SWITCH:
 	case NOHZ_REC_WAKEUP:

@@ -156,7 +156,7 @@ uint64_t dtrace_lost(const struct dtrace *t);
 void dtrace_close(struct dtrace *t);
 
 /* workload internals: lib/workload_cgroup.c finds cgroup hierarchies for
- * lib/workload.c */
+ * lib/workload.c and lib/workload_container.c */
 struct cg_mount {
 	int version;			/* 1 or 2 */
 	char dir[256];			/* mount point: "/sys/fs/cgroup/cpuset" */
@@ -195,5 +195,14 @@ int cg_partition(struct nohz_sys *sys, const struct cg_mount *m, const char *dir
 		 char *part, size_t partlen, struct nohz_cpuset *cpus);
 /* cg_unescape - mountinfo's octal escapes (\040) in place */
 void cg_unescape(char *s);
+/*
+ * cg_resolve - the cgroup --cgroup names: a directory under a mount point,
+ * a path in the cpuset (cm) or v2 hierarchy, else a container id that one
+ * cgroup of some /proc/PID/cgroup contains.  Fills *m, dir and path; -ENOENT
+ * or -EINVAL (ambiguous id) with a sentence in err.
+ */
+int cg_resolve(struct nohz_sys *sys, const struct cg_mounts *ms, const struct cg_mount *cm,
+	       const char *spec, const struct cg_mount **m, char *dir, size_t dirlen,
+	       char *path, size_t pathlen, char *err, size_t errlen);
 
 #endif

@@ -157,6 +157,15 @@ static int interrupts_parse(struct nohz_interrupts *t, char *text, size_t len,
 	int ncpus, *cpus, line = 1;
 
 	*end = '\0';
+	/* the kernel writes no NUL: a zero-filled capture or a binary file
+	 * would end names and descriptions inside a row */
+	eol = memchr(s, '\0', len);
+	if (eol) {
+		for (char *q = s; q < eol; q++)
+			line += *q == '\n';
+		nohz_err(err, errlen, "line %d: NUL byte: not a text file", line);
+		return -EINVAL;
+	}
 	/* skip blank lines before the header */
 	for (;;) {
 		eol = memchr(s, '\n', end - s);

@@ -216,9 +216,10 @@ static const struct rule rules[] = {
 	  "name them)" },
 	{ NOHZ_SRC_IPI, "irq_work", "irq_work self-interrupts (perf, printk, tracing "
 	  "wakeups) on CPU %C" },
-	{ NOHZ_SRC_IPI, "flush_tlb_func", "TLB shootdowns: a process with threads on "
-	  "CPU %C and elsewhere changes its mappings (munmap, mprotect): keep such "
-	  "processes entirely on or off the isolated CPUs" },
+	{ NOHZ_SRC_IPI, "flush_tlb_func", "TLB shootdowns: a process whose threads run "
+	  "(or ran) on CPU %C changed its mappings (munmap, mprotect, madvise), or "
+	  "reclaim unmapped its pages: keep other processes off CPU %C "
+	  "(isolcpus=domain,%C) and give the isolated task its memory up front" },
 	{ NOHZ_SRC_IPI, "remote_function", "perf events enabled or disabled on CPU %C "
 	  "from another CPU (a perf tool starting or stopping)" },
 	{ NOHZ_SRC_IPI, "do_sync_core", "kernel text patching (enabling tracepoints, "
@@ -404,20 +405,8 @@ void remedy_describe(struct nohz_source *s, const struct remedy_in *in,
 		snprintf(s->what, sizeof(s->what), "%s softirq", name);
 		break;
 	case NOHZ_SRC_IPI:
-		if (in->id && s->pid > 0)
-			snprintf(s->what, sizeof(s->what), "function call %s (memory of "
-				 "process %d, thread %s)", name, (int)s->pid,
-				 in->comm && in->comm[0] ? in->comm : "?");
-		else
-			snprintf(s->what, sizeof(s->what), in->id ? "function call %s" :
-				 "%s IPI", name);
-		if (s->self && !strcmp(name, "flush_tlb_func"))
-			text = "this checker changed its own mappings while its spinners ran: "
-			       "the measurement disturbed CPU %C (report this)";
-		else if (s->pid > 0 && !strcmp(name, "flush_tlb_func"))
-			text = "process %T has threads on CPU %C and changes its mappings "
-			       "(munmap, mprotect, madvise) from another CPU: keep its "
-			       "threads entirely on or entirely off the isolated CPUs";
+		snprintf(s->what, sizeof(s->what), in->id ? "function call %s" : "%s IPI",
+			 name);
 		break;
 	case NOHZ_SRC_TASK:
 	case NOHZ_SRC_WAKEUP:

@@ -269,8 +269,9 @@ static void *spin_thread(void *arg)
 		/* recorded: gaps of more than thr_ns, i.e. ticks above floor(thr) */
 		t->thr_ticks = (uint64_t)((double)t->thr_ns * s->ticks_per_ns);
 	}
+	/* dur 0 means no limit: a limit below one tick is one tick */
 	if (s->o.seconds > 0)
-		dur = (uint64_t)(s->o.seconds * 1e9 * s->ticks_per_ns + 0.5);
+		dur = (uint64_t)(s->o.seconds * 1e9 * s->ticks_per_ns + 0.5) ?: 1;
 
 	pthread_mutex_lock(&s->lock);
 	s->ready++;

@@ -33,7 +33,9 @@ struct nohz_sys *nohz_sys_open(const char *root)
 	struct nohz_sys *sys;
 	struct stat st;
 
-	if (!root || !*root)
+	/* "" is not "/": an empty --root is a mistake (an unset variable), and
+	 * reading the live host instead would report on the wrong machine */
+	if (!root)
 		root = "/";
 	sys = calloc(1, sizeof(*sys));
 	if (!sys)

@@ -3,8 +3,10 @@
  * trace_events.c - which events explain an interruption, and how a raw
  * event of each becomes a struct nohz_trace_rec: fields read through
  * libtraceevent from the kernel's own formats, function pointers named from
- * /proc/kallsyms, tasks named from the sched events or /proc, tick_stop
- * dependencies named from the kernel's own format file.
+ * a table of /proc/kallsyms' text symbols (built once at open; it is also
+ * libtraceevent's resolver for the --trace lines), tasks named from the
+ * sched events or /proc, tick_stop dependencies named from the kernel's own
+ * format file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,8 +60,17 @@ struct task_ent {
 	char comm[16];
 };
 
+struct ksym {
+	uint64_t addr;
+	uint32_t name;		/* offset in names */
+};
+
 struct trace_dec {
 	struct tep_handle *tep;
+	struct ksym *syms;		/* text symbols by address */
+	size_t nsyms, csyms;
+	char *names;
+	size_t lnames, cnames;
 	struct tep_event *ev[NEVS];
 	struct tep_format_field *f[NEVS][4];
 	char deps[NDEPS][24];		/* tick_stop dependency names, by bit */
@@ -151,6 +162,102 @@ static const struct task_ent *task_find(struct trace_dec *d, pid_t pid, const ch
 }
 
 /* ------------------------------------------------------------------ */
+/* kernel symbols                                                     */
+/* ------------------------------------------------------------------ */
+
+/* ksyms_add - keep one text symbol */
+static int ksyms_add(struct trace_dec *d, uint64_t addr, const char *name, size_t len)
+{
+	if (d->nsyms == d->csyms) {
+		size_t cap = d->csyms ? d->csyms * 2 : 65536;
+		struct ksym *k = realloc(d->syms, cap * sizeof(*k));
+
+		if (!k)
+			return -ENOMEM;
+		d->syms = k;
+		d->csyms = cap;
+	}
+	if (d->lnames + len + 1 > d->cnames) {
+		size_t cap = d->cnames ? d->cnames * 2 : 1 << 21;
+		char *n = realloc(d->names, cap);
+
+		if (!n)
+			return -ENOMEM;
+		d->names = n;
+		d->cnames = cap;
+	}
+	memcpy(d->names + d->lnames, name, len);
+	d->names[d->lnames + len] = '\0';
+	d->syms[d->nsyms++] = (struct ksym){ addr, (uint32_t)d->lnames };
+	d->lnames += len + 1;
+	return 0;
+}
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* ksyms_load - the text symbols of /proc/kallsyms, sorted; without root
+ * the addresses read as zeros and names stay hex */
+static void ksyms_load(struct trace_dec *d)
+{
+	char line[512];
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *end, type, *name;
+		uint64_t addr = strtoull(line, &end, 16);
+		size_t len;
+
+		if (end == line || end[0] != ' ' || !end[1] || end[2] != ' ' || !addr)
+			continue;
+		type = end[1];
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+			continue;
+		name = end + 3;
+		len = strcspn(name, " \t\n");
+		if (ksyms_add(d, addr, name, len) < 0)
+			break;
+	}
+	fclose(f);
+	qsort(d->syms, d->nsyms, sizeof(*d->syms), ksym_cmp);
+}
+
+/* ksym_find - the symbol at or just below addr */
+static const struct ksym *ksym_find(const struct trace_dec *d, uint64_t addr)
+{
+	size_t lo = 0, hi = d->nsyms;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &d->syms[lo - 1] : NULL;
+}
+
+/* ksym_resolve - the same names for libtraceevent's own printing (%ps) */
+static char *ksym_resolve(void *priv, unsigned long long *addrp, char **modp)
+{
+	const struct trace_dec *d = priv;
+	const struct ksym *k = ksym_find(d, *addrp);
+
+	if (!k)
+		return NULL;
+	*addrp = k->addr;
+	*modp = NULL;
+	return d->names + k->name;
+}
+
+/* ------------------------------------------------------------------ */
 /* decoding                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -195,10 +302,10 @@ static void field_str(struct tep_format_field *f, const void *data, int size, ch
 
 static void func_name(struct trace_dec *d, unsigned long long addr, char *buf, size_t len)
 {
-	const char *fn = addr ? tep_find_function(d->tep, addr) : NULL;
+	const struct ksym *k = addr ? ksym_find(d, addr) : NULL;
 
-	if (fn)
-		snprintf(buf, len, "%s", fn);
+	if (k)
+		snprintf(buf, len, "%s", d->names + k->name);
 	else
 		snprintf(buf, len, "0x%llx", addr);
 }
@@ -323,44 +430,25 @@ void trace_dec_dump(struct trace_dec *d, FILE *f, struct tep_record *record,
 /* setup                                                              */
 /* ------------------------------------------------------------------ */
 
-/* kallsyms_load - function names for hrtimer, work and csd pointers */
-static void kallsyms_load(struct tep_handle *tep)
+/* format_load - parse the format of one event: only the events we use,
+ * not whole systems (a hundred formats, seconds under a sanitizer) */
+static struct tep_event *format_load(struct trace_dec *d, const struct ev_desc *e)
 {
-	size_t cap = 1 << 20, len = 0, n;
-	char *buf = malloc(cap);
-	FILE *f = fopen("/proc/kallsyms", "re");
+	int size = 0;
+	char *fmt = tracefs_event_file_read(NULL, e->system, e->event, "format", &size);
+	enum tep_errno rc;
 
-	if (!buf || !f)
-		goto out;
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len < 4096) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb)
-				goto out;
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	buf[len] = '\0';
-	/* without root the addresses read as zeros: names stay hex */
-	tep_parse_kallsyms(tep, buf);
-	/* the first lookup builds and sorts the whole function map (megabytes):
-	 * do it now, not in the window */
-	tep_find_function(tep, 1);
-out:
-	if (f)
-		fclose(f);
-	free(buf);
+	if (!fmt)
+		return NULL;	/* this kernel has no such event */
+	rc = tep_parse_event(d->tep, fmt, (unsigned long)size, e->system);
+	free(fmt);
+	return rc == TEP_ERRNO__SUCCESS ? tep_find_event_by_name(d->tep, e->system, e->event) :
+					   NULL;
 }
 
 int trace_dec_open(struct trace_dec **out, struct tracefs_instance *inst,
 		   char *missing, size_t mlen, char *err, size_t errlen)
 {
-	static const char *const systems[] = {
-		"irq_vectors", "timer", "workqueue", "irq", "sched", "csd", NULL
-	};
 	struct trace_dec *d = calloc(1, sizeof(*d));
 	struct strbuf sb;
 	char *fmt;
@@ -372,18 +460,22 @@ int trace_dec_open(struct trace_dec **out, struct tracefs_instance *inst,
 		return -ENOMEM;
 	}
 	trace_seq_init(&d->seq);
-	d->tep = tracefs_local_events_system(NULL, systems);
+	d->tep = tep_alloc();
 	if (!d->tep) {
-		nohz_err(err, errlen, "cannot read the event formats under %s/events",
-			 tracefs_tracing_dir());
 		trace_dec_close(d);
-		return -ENOENT;
+		return -ENOMEM;
 	}
-	kallsyms_load(d->tep);
+	tep_set_long_size(d->tep, sizeof(long));
+	tep_set_page_size(d->tep, getpagesize());
+	tep_set_file_bigendian(d->tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ?
+			       TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(d->tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ?
+				TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	ksyms_load(d);
+	tep_set_function_resolver(d->tep, ksym_resolve, d);
 	sb_init(&sb, missing, mlen);
 	for (size_t i = 0; i < NEVS; i++) {
-		struct tep_event *ev = tep_find_event_by_name(d->tep, evs[i].system,
-							      evs[i].event);
+		struct tep_event *ev = format_load(d, &evs[i]);
 		bool ok = ev != NULL;
 
 		for (int k = 0; ok && k < 4 && evs[i].fields[k]; k++) {
@@ -402,7 +494,8 @@ int trace_dec_open(struct trace_dec **out, struct tracefs_instance *inst,
 	sb_finish(&sb);
 	if (!have) {
 		nohz_err(err, errlen, "none of the events that explain interruptions can be "
-			 "traced on this kernel (missing: %s)", missing);
+			 "traced on this kernel (missing: %s under %s/events)", missing,
+			 tracefs_tracing_dir());
 		trace_dec_close(d);
 		return -ENOENT;
 	}
@@ -424,5 +517,7 @@ void trace_dec_close(struct trace_dec *d)
 		tep_free(d->tep);
 	trace_seq_destroy(&d->seq);
 	free(d->tasks);
+	free(d->syms);
+	free(d->names);
 	free(d);
 }

@@ -178,9 +178,10 @@ static int wl_add_cgroup(struct nohz_sys *sys, struct nohz_workload *w, const ch
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
-		snprintf(path, sizeof(path), "%s/cgroup.procs", sub);
-		if (strlen(sub) < 1024 && nohz_sys_exists(sys, path) &&
+		if (snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) >= 1024 ||
+		    snprintf(path, sizeof(path), "%s/cgroup.procs", sub) >= (int)sizeof(path))
+			continue;
+		if (nohz_sys_exists(sys, path) &&
 		    wl_add_cgroup(sys, w, sub, cpu, depth + 1) == -ENOMEM) {
 			closedir(d);
 			return -ENOMEM;
@@ -211,6 +212,33 @@ static bool wl_own(const struct nohz_workload *w, pid_t tid)
 	return false;
 }
 
+static int thread_cmp(const void *a, const void *b)
+{
+	const struct nohz_wl_thread *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static int proc_cmp(const void *a, const void *b)
+{
+	const struct nohz_wl_proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+	const struct nohz_wl_runnable *x = a, *y = b;
+
+	if (x->sample != y->sample)
+		return x->sample < y->sample ? -1 : 1;
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
 /*
  * wl_sample - every thread of the host in state R whose last cpu is one of
  * the workload's: two of them on one cpu keep its tick (SCHED)
@@ -225,7 +253,7 @@ static int wl_sample(struct nohz_sys *sys, struct nohz_workload *w)
 	if (!proc)
 		return -errno;
 	while (rc == 0 && (de = readdir(proc))) {
-		char tdir[64];
+		char tdir[300];
 		struct dirent *te;
 		DIR *tasks;
 
@@ -257,6 +285,8 @@ static int wl_sample(struct nohz_sys *sys, struct nohz_workload *w)
 	}
 	closedir(proc);
 	w->samples++;
+	if (w->nrun)
+		qsort(w->run, w->nrun, sizeof(*w->run), run_cmp);
 	return rc;
 }
 
@@ -294,18 +324,24 @@ static void wl_affinity(struct nohz_workload *w, struct nohz_cpuset *s)
 		nohz_cpuset_or(s, s, &w->t[i].allowed);
 }
 
-/* wl_finish - cpus, partition, container name, the first runnable sample */
+/* wl_finish - cpus, partition, container name, the first runnable sample;
+ * processes and threads in id order (readdir order is the hash's) */
 static int wl_finish(struct nohz_sys *sys, struct nohz_workload *w,
 		     const struct cg_mount *cm)
 {
 	struct nohz_cgroup_info ci;
 	char text[600];
 
-	if (w->kind == NOHZ_WL_PID || !w->has_cpuset) {
+	if (w->n)
+		qsort(w->t, w->n, sizeof(*w->t), thread_cmp);
+	if (w->nprocs)
+		qsort(w->procs, w->nprocs, sizeof(*w->procs), proc_cmp);
+
+	if (w->kind != NOHZ_WL_CGROUP || !w->has_cpuset) {
 		wl_affinity(w, &w->cpus);
 		snprintf(w->cpus_from, sizeof(w->cpus_from), "%s",
-			 w->kind == NOHZ_WL_PID ? "affinity of its threads" :
-			 "affinity of its threads (no cpuset controller)");
+			 w->kind == NOHZ_WL_CGROUP ? "affinity of its threads (no cpuset "
+			 "controller)" : "affinity of its threads");
 	} else {
 		w->cpus = w->cpuset;
 	}
@@ -321,21 +357,43 @@ static int wl_finish(struct nohz_sys *sys, struct nohz_workload *w,
 	return wl_sample(sys, w);
 }
 
+/* thread_status - status of a process or thread id: /proc/ID (hidden but
+ * there for a thread), else /proc/PID/task/ID as captured trees hold it */
+static int thread_status(struct nohz_sys *sys, pid_t id, struct nohz_status *st)
+{
+	char path[300], buf[4096];
+	struct dirent *de;
+	DIR *proc;
+	int rc = -ENOENT;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)id);
+	if (nohz_sys_read(sys, path, buf, sizeof(buf)) > 0)
+		return nohz_status_parse(buf, st);
+	proc = nohz_sys_opendir(sys, "/proc");
+	while (proc && rc < 0 && (de = readdir(proc))) {
+		if (!all_digits(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task/%d/status", de->d_name, (int)id);
+		if (nohz_sys_read(sys, path, buf, sizeof(buf)) > 0)
+			rc = nohz_status_parse(buf, st);
+	}
+	if (proc)
+		closedir(proc);
+	return rc;
+}
+
 int nohz_workload_pid(struct nohz_sys *sys, pid_t pid, struct nohz_workload *w,
 		      char *err, size_t errlen)
 {
 	struct cg_mounts ms;
 	const struct cg_mount *cm;
-	char path[64], buf[4096];
 	struct nohz_status st;
 	int rc;
 
 	memset(w, 0, sizeof(*w));
 	w->kind = NOHZ_WL_PID;
 	snprintf(w->spec, sizeof(w->spec), "%d", (int)pid);
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (pid <= 0 || nohz_sys_read(sys, path, buf, sizeof(buf)) <= 0 ||
-	    nohz_status_parse(buf, &st) < 0) {
+	if (pid <= 0 || thread_status(sys, pid, &st) < 0) {
 		nohz_err(err, errlen, "no process %d", (int)pid);
 		return -ESRCH;
 	}
@@ -361,188 +419,11 @@ int nohz_workload_pid(struct nohz_sys *sys, pid_t pid, struct nohz_workload *w,
 	return rc;
 }
 
-/* spec_dir - spec as a cgroup directory: under a mount point, or a path
- * inside the cpuset or v2 hierarchy; fills *mount, dir, path */
-static int spec_dir(struct nohz_sys *sys, const struct cg_mounts *ms,
-		    const struct cg_mount *cm, const char *spec,
-		    const struct cg_mount **mount, char *dir, size_t dirlen,
-		    char *path, size_t pathlen)
-{
-	const struct cg_mount *best = NULL, *try[2];
-	char probe[1200];
-
-	/* the longest mount point that holds spec */
-	for (size_t i = 0; spec[0] == '/' && i < ms->n; i++) {
-		size_t dl = strlen(ms->m[i].dir);
-
-		if (!strncmp(spec, ms->m[i].dir, dl) && (!spec[dl] || spec[dl] == '/') &&
-		    (!best || dl > strlen(best->dir)))
-			best = &ms->m[i];
-	}
-	if (best) {
-		const char *rest = spec + strlen(best->dir);
-
-		snprintf(dir, dirlen, "%s", spec);
-		while (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
-			dir[strlen(dir) - 1] = '\0';
-		snprintf(probe, sizeof(probe), "%s/cgroup.procs", dir);
-		if (!nohz_sys_exists(sys, probe))
-			return -ENOENT;
-		snprintf(path, pathlen, "%s%s%s", strcmp(best->root, "/") ? best->root : "",
-			 *rest == '/' ? "" : "/", rest);
-		while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
-			path[strlen(path) - 1] = '\0';
-		*mount = best;
-		return 0;
-	}
-	/* relative to the cpuset hierarchy, then to v2 */
-	try[0] = cm;
-	try[1] = cg_mount_find(ms, NULL);
-	for (int i = 0; i < 2; i++) {
-		char p[600];
-
-		if (!try[i] || (i == 1 && try[1] == try[0]))
-			continue;
-		snprintf(p, sizeof(p), "%s%s%s", strcmp(try[i]->root, "/") ? try[i]->root : "",
-			 spec[0] == '/' ? "" : "/", spec);
-		while (strlen(p) > 1 && p[strlen(p) - 1] == '/')
-			p[strlen(p) - 1] = '\0';
-		if (cg_dir(try[i], p, dir, dirlen) < 0)
-			continue;
-		snprintf(probe, sizeof(probe), "%s/cgroup.procs", dir);
-		if (nohz_sys_exists(sys, probe)) {
-			snprintf(path, pathlen, "%s", p);
-			*mount = try[i];
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-/* component_end - end of the path component of path that contains id
- * (also with '-' escaped as '_', as systemd slice names do), or NULL */
-static const char *component_end(const char *path, const char *id)
-{
-	char esc[256];
-	const char *hit;
-
-	snprintf(esc, sizeof(esc), "%s", id);
-	for (char *p = esc; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	hit = strstr(path, id);
-	if (!hit)
-		hit = strstr(path, esc);
-	return hit ? strchrnul(hit, '/') : NULL;
-}
-
-struct id_match {
-	const struct cg_mount *m;
-	char path[512];
-	pid_t pid;
-};
-
-/* id_line - in /proc/PID/cgroup text, the cgroup named after id: the line
- * of the cpuset hierarchy first, then v2, then any mounted v1 one */
-static bool id_line(const char *text, const char *id, const struct cg_mounts *ms,
-		    const struct cg_mount *cm, struct id_match *out)
-{
-	const struct cg_mount *order[CG_MOUNTS_MAX + 2];
-	size_t n = 0;
-
-	order[n++] = cm;
-	order[n++] = cg_mount_find(ms, NULL);
-	for (size_t i = 0; i < ms->n && n < ARRAY_SIZE(order); i++)
-		order[n++] = &ms->m[i];
-	for (size_t i = 0; i < n; i++) {
-		char path[512];
-		const char *end;
-
-		if (!order[i] || cg_proc_path(text, order[i], path, sizeof(path)) < 0)
-			continue;
-		end = component_end(path, id);
-		if (!end)
-			continue;
-		out->m = order[i];
-		snprintf(out->path, sizeof(out->path), "%.*s", (int)(end - path), path);
-		return true;
-	}
-	return false;
-}
-
-/* spec_id - the one cgroup some process's /proc/PID/cgroup names after id */
-static int spec_id(struct nohz_sys *sys, const struct cg_mounts *ms,
-		   const struct cg_mount *cm, const char *id, const struct cg_mount **mount,
-		   char *dir, size_t dirlen, char *path, size_t pathlen, char *err,
-		   size_t errlen)
-{
-	struct id_match found[2] = { 0 };
-	int nfound = 0, nproc = 0;
-	DIR *proc = nohz_sys_opendir(sys, "/proc");
-	struct dirent *de;
-
-	if (!proc) {
-		nohz_err(err, errlen, "cannot read /proc: %s", strerror(errno));
-		return -errno;
-	}
-	while ((de = readdir(proc))) {
-		char p[300], text[4096];
-		struct id_match mt;
-		int k;
-
-		if (!all_digits(de->d_name))
-			continue;
-		snprintf(p, sizeof(p), "/proc/%s/cgroup", de->d_name);
-		if (nohz_sys_read(sys, p, text, sizeof(text)) <= 0)
-			continue;
-		nproc++;
-		if (!id_line(text, id, ms, cm, &mt))
-			continue;
-		mt.pid = (pid_t)atoi(de->d_name);
-		for (k = 0; k < nfound; k++)
-			if (found[k].m == mt.m && !strcmp(found[k].path, mt.path))
-				break;
-		if (k < nfound)
-			continue;
-		/* podman's monitor sits in libpod-conmon-ID.scope: the container wins */
-		if (nfound == 1 && strstr(found[0].path, "conmon") && !strstr(mt.path, "conmon")) {
-			found[0] = mt;
-			continue;
-		}
-		if (nfound == 1 && strstr(mt.path, "conmon"))
-			continue;
-		if (nfound < 2)
-			found[nfound] = mt;
-		nfound++;
-	}
-	closedir(proc);
-	if (!nfound) {
-		nohz_err(err, errlen, "no such cgroup, and no /proc/PID/cgroup of the %d "
-			 "processes here names '%s'", nproc, id);
-		return -ENOENT;
-	}
-	if (nfound > 1) {
-		nohz_err(err, errlen, "'%s' names %d cgroups (%s of pid %d, %s of pid %d%s): "
-			 "give more of the id", id, nfound, found[0].path, (int)found[0].pid,
-			 found[1].path, (int)found[1].pid, nfound > 2 ? ", ..." : "");
-		return -EINVAL;
-	}
-	*mount = found[0].m;
-	snprintf(path, pathlen, "%s", found[0].path);
-	if (cg_dir(found[0].m, found[0].path, dir, dirlen) < 0) {
-		nohz_err(err, errlen, "'%s' is cgroup %s, which %s does not show", id,
-			 found[0].path, found[0].m->dir);
-		return -ENOENT;
-	}
-	return 0;
-}
-
 int nohz_workload_cgroup(struct nohz_sys *sys, const char *spec,
 			 struct nohz_workload *w, char *err, size_t errlen)
 {
 	struct cg_mounts ms;
 	const struct cg_mount *cm, *m = NULL;
-	bool idlike = *spec && strlen(spec) < 200;
 	int rc;
 
 	memset(w, 0, sizeof(*w));
@@ -558,27 +439,10 @@ int nohz_workload_cgroup(struct nohz_sys *sys, const char *spec,
 		return -ENOENT;
 	}
 	cm = cg_cpuset_mount(sys, &ms);
-	for (const char *p = spec; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("-_.:", *p))
-			idlike = false;
-	rc = spec_dir(sys, &ms, cm, spec, &m, w->cg_dir, sizeof(w->cg_dir), w->cg_path,
-		      sizeof(w->cg_path));
-	if (rc < 0 && idlike) {
-		rc = spec_id(sys, &ms, cm, spec, &m, w->cg_dir, sizeof(w->cg_dir),
-			     w->cg_path, sizeof(w->cg_path), err, errlen);
-		if (rc < 0)
-			return rc;
-	} else if (rc < 0) {
-		char where[600] = "";
-
-		for (size_t i = 0; i < ms.n; i++)
-			if (ms.m[i].version == 2 || &ms.m[i] == cm)
-				snprintf(where + strlen(where), sizeof(where) - strlen(where),
-					 "%s%s", where[0] ? ", " : "", ms.m[i].dir);
-		nohz_err(err, errlen, "no such cgroup (a directory with cgroup.procs under %s)",
-			 where[0] ? where : "a cgroup mount");
-		return -ENOENT;
-	}
+	rc = cg_resolve(sys, &ms, cm, spec, &m, w->cg_dir, sizeof(w->cg_dir), w->cg_path,
+			sizeof(w->cg_path), err, errlen);
+	if (rc < 0)
+		return rc;
 	w->cg_version = m->version;
 	rc = wl_add_cgroup(sys, w, w->cg_dir, cg_mount_find(&ms, "cpu"), 0);
 	if (rc < 0) {
@@ -624,26 +488,58 @@ int nohz_workload_cgroup(struct nohz_sys *sys, const char *spec,
 	return rc;
 }
 
+/* wl_pidns - every process under /proc: in a pid namespace, the container */
+static int wl_pidns(struct nohz_sys *sys, struct nohz_workload *w, char *err,
+		    size_t errlen)
+{
+	struct cg_mounts ms;
+	DIR *proc = nohz_sys_opendir(sys, "/proc");
+	struct dirent *de;
+	int rc = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->kind = NOHZ_WL_PIDNS;
+	snprintf(w->spec, sizeof(w->spec), "%s", "self");
+	if (!proc) {
+		nohz_err(err, errlen, "cannot read /proc: %s", strerror(errno));
+		return -errno;
+	}
+	cg_mounts_read(sys, &ms);
+	while (rc != -ENOMEM && (de = readdir(proc)))
+		if (all_digits(de->d_name))
+			rc = wl_add_proc(sys, w, (pid_t)atoi(de->d_name),
+					 cg_mount_find(&ms, "cpu"));
+	closedir(proc);
+	if (rc == -ENOMEM || !w->n) {
+		nohz_err(err, errlen, rc == -ENOMEM ? "out of memory" :
+			 "no process to check under /proc");
+		nohz_workload_free(w);
+		return rc == -ENOMEM ? rc : -ENOENT;
+	}
+	rc = wl_finish(sys, w, NULL);
+	if (rc < 0)
+		nohz_workload_free(w);
+	return rc;
+}
+
 int nohz_workload_self(struct nohz_sys *sys, struct nohz_workload *w, char *err,
 		       size_t errlen)
 {
 	struct cg_mounts ms;
 	const struct cg_mount *cm;
 	char text[4096], path[512], dir[1024];
-	int rc;
+	int rc = -ENOENT;
 
 	cg_mounts_read(sys, &ms);
 	cm = cg_cpuset_mount(sys, &ms);
-	if (!cm || nohz_sys_read(sys, "/proc/self/cgroup", text, sizeof(text)) <= 0 ||
-	    cg_proc_path(text, cm, path, sizeof(path)) < 0 ||
-	    cg_dir(cm, path, dir, sizeof(dir)) < 0) {
-		memset(w, 0, sizeof(*w));
-		nohz_err(err, errlen, "cannot find this process's own cgroup");
-		return -ENOENT;
-	}
-	rc = nohz_workload_cgroup(sys, dir, w, err, errlen);
+	if (cm && nohz_sys_read(sys, "/proc/self/cgroup", text, sizeof(text)) > 0 &&
+	    cg_proc_path(text, cm, path, sizeof(path)) == 0 &&
+	    cg_dir(cm, path, dir, sizeof(dir)) == 0)
+		rc = nohz_workload_cgroup(sys, dir, w, err, errlen);
 	if (rc == 0)
 		snprintf(w->spec, sizeof(w->spec), "%s", "self");
+	else
+		rc = wl_pidns(sys, w, err, errlen);
 	return rc;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * workload_cgroup.c - cgroup hierarchies (v1 and v2) as mounted here, the
- * cpuset of a cgroup, and whether the checker runs inside a container.
+ * cpuset of a cgroup, and the cgroup that --cgroup names.
  *
  * A cgroup path from /proc/PID/cgroup is relative to the reader's cgroup
  * namespace and a mount shows one directory of its hierarchy (mountinfo's
@@ -10,6 +10,7 @@
  * an empty v2 beside it; newer ones mount v2 alone.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-
-/* Inode numbers of the initial namespaces (include/linux/proc_ns.h). */
-#define PROC_PID_INIT_INO 0xEFFFFFFCU
-#define PROC_CGROUP_INIT_INO 0xEFFFFFFBU
 
 void cg_unescape(char *s)
 {
@@ -325,131 +322,214 @@ int cg_partition(struct nohz_sys *sys, const struct cg_mount *m, const char *dir
 }
 
 /* ------------------------------------------------------------------ */
-/* inside a container?                                                */
+/* --cgroup: a directory, a path in a hierarchy, or a container id     */
 /* ------------------------------------------------------------------ */
 
-/* ns_initial - 1 when /proc/self/ns/NAME is the initial namespace, 0 when
- * another one, -1 when unreadable */
-static int ns_initial(struct nohz_sys *sys, const char *name, unsigned int ino)
+static bool all_digits(const char *s)
 {
-	char path[64], link[64], want[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "proc/self/ns/%s", name);
-	n = readlinkat(nohz_sys_fd(sys), path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return -1;
-	link[n] = '\0';
-	snprintf(want, sizeof(want), "%s:[%u]", name, ino);
-	return !strcmp(link, want);
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
 }
 
-/* kthreadd_visible - pid 2 is the kernel's kthreadd: the host's pid view */
-static bool kthreadd_visible(struct nohz_sys *sys)
+/* spec_dir - spec as a cgroup directory: under a mount point, or a path
+ * inside the cpuset or v2 hierarchy; fills *mount, dir, path */
+static int spec_dir(struct nohz_sys *sys, const struct cg_mounts *ms,
+		    const struct cg_mount *cm, const char *spec,
+		    const struct cg_mount **mount, char *dir, size_t dirlen,
+		    char *path, size_t pathlen)
 {
-	struct nohz_stat st;
-	char buf[1024];
+	const struct cg_mount *best = NULL, *try[2];
+	char probe[1200];
 
-	return nohz_sys_read(sys, "/proc/2/stat", buf, sizeof(buf)) > 0 &&
-	       nohz_stat_parse(buf, &st) == 0 && (st.flags & NOHZ_PF_KTHREAD) &&
-	       !strcmp(st.comm, "kthreadd");
+	/* the longest mount point that holds spec */
+	for (size_t i = 0; spec[0] == '/' && i < ms->n; i++) {
+		size_t dl = strlen(ms->m[i].dir);
+
+		if (!strncmp(spec, ms->m[i].dir, dl) && (!spec[dl] || spec[dl] == '/') &&
+		    (!best || dl > strlen(best->dir)))
+			best = &ms->m[i];
+	}
+	if (best) {
+		const char *rest = spec + strlen(best->dir);
+
+		snprintf(dir, dirlen, "%s", spec);
+		while (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
+			dir[strlen(dir) - 1] = '\0';
+		snprintf(probe, sizeof(probe), "%s/cgroup.procs", dir);
+		if (!nohz_sys_exists(sys, probe))
+			return -ENOENT;
+		snprintf(path, pathlen, "%s%s%s", strcmp(best->root, "/") ? best->root : "",
+			 *rest == '/' ? "" : "/", rest);
+		while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
+			path[strlen(path) - 1] = '\0';
+		*mount = best;
+		return 0;
+	}
+	/* relative to the cpuset hierarchy, then to v2 */
+	try[0] = cm;
+	try[1] = cg_mount_find(ms, NULL);
+	for (int i = 0; i < 2; i++) {
+		char p[600];
+
+		if (!try[i] || (i == 1 && try[1] == try[0]))
+			continue;
+		snprintf(p, sizeof(p), "%s%s%s", strcmp(try[i]->root, "/") ? try[i]->root : "",
+			 spec[0] == '/' ? "" : "/", spec);
+		while (strlen(p) > 1 && p[strlen(p) - 1] == '/')
+			p[strlen(p) - 1] = '\0';
+		if (cg_dir(try[i], p, dir, dirlen) < 0)
+			continue;
+		snprintf(probe, sizeof(probe), "%s/cgroup.procs", dir);
+		if (nohz_sys_exists(sys, probe)) {
+			snprintf(path, pathlen, "%s", p);
+			*mount = try[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
-/* environ_value - VAR=value of a NUL-separated environment, or NULL */
-static const char *environ_value(const char *env, size_t len, const char *var)
+/* component_end - end of the path component of path that contains id
+ * (also with '-' escaped as '_', as systemd slice names do), or NULL */
+static const char *component_end(const char *path, const char *id)
 {
-	size_t vl = strlen(var);
+	char esc[256];
+	const char *hit;
 
-	for (size_t off = 0; off < len; off += strlen(env + off) + 1)
-		if (!strncmp(env + off, var, vl) && env[off + vl] == '=')
-			return env + off + vl + 1;
-	return NULL;
+	snprintf(esc, sizeof(esc), "%s", id);
+	for (char *p = esc; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	hit = strstr(path, id);
+	if (!hit)
+		hit = strstr(path, esc);
+	return hit ? strchrnul(hit, '/') : NULL;
 }
 
-/* own_cpus - this process's cpuset as its cgroup shows it, else its affinity */
-static void own_cpus(struct nohz_sys *sys, struct nohz_container *c)
-{
-	struct cg_mounts ms;
+struct id_match {
 	const struct cg_mount *m;
-	char text[4096], path[512], dir[1024];
+	char path[512];
+	pid_t pid;
+};
 
-	cg_mounts_read(sys, &ms);
-	m = cg_cpuset_mount(sys, &ms);
-	if (m && nohz_sys_read(sys, "/proc/self/cgroup", text, sizeof(text)) > 0 &&
-	    cg_proc_path(text, m, path, sizeof(path)) == 0 &&
-	    cg_dir(m, path, dir, sizeof(dir)) == 0 &&
-	    cg_read_cpus(sys, m, dir, &c->cpus, c->cpus_from, sizeof(c->cpus_from)) == 0 &&
-	    !nohz_cpuset_empty(&c->cpus))
-		return;
-	if (nohz_sys_read(sys, "/proc/self/status", text, sizeof(text)) > 0) {
-		struct nohz_status st;
+/* id_line - in /proc/PID/cgroup text, the cgroup named after id: the line
+ * of the cpuset hierarchy first, then v2, then any mounted v1 one */
+static bool id_line(const char *text, const char *id, const struct cg_mounts *ms,
+		    const struct cg_mount *cm, struct id_match *out)
+{
+	const struct cg_mount *order[CG_MOUNTS_MAX + 2];
+	size_t n = 0;
 
-		if (nohz_status_parse(text, &st) == 0) {
-			c->cpus = st.cpus_allowed;
-			snprintf(c->cpus_from, sizeof(c->cpus_from),
-				 "Cpus_allowed_list of /proc/self/status");
-			return;
-		}
+	order[n++] = cm;
+	order[n++] = cg_mount_find(ms, NULL);
+	for (size_t i = 0; i < ms->n && n < ARRAY_SIZE(order); i++)
+		order[n++] = &ms->m[i];
+	for (size_t i = 0; i < n; i++) {
+		char path[512];
+		const char *end;
+
+		if (!order[i] || cg_proc_path(text, order[i], path, sizeof(path)) < 0)
+			continue;
+		end = component_end(path, id);
+		if (!end)
+			continue;
+		out->m = order[i];
+		snprintf(out->path, sizeof(out->path), "%.*s", (int)(end - path), path);
+		return true;
 	}
-	nohz_cpuset_zero(&c->cpus);
-	c->cpus_from[0] = '\0';
+	return false;
 }
 
-int nohz_container_detect(struct nohz_sys *sys, struct nohz_container *c)
+/* spec_id - the one cgroup some process's /proc/PID/cgroup names after id */
+static int spec_id(struct nohz_sys *sys, const struct cg_mounts *ms,
+		   const struct cg_mount *cm, const char *id, const struct cg_mount **mount,
+		   char *dir, size_t dirlen, char *path, size_t pathlen, char *err,
+		   size_t errlen)
 {
-	struct strbuf sb;
-	struct nohz_cgroup_info ci;
-	struct cg_mounts ms;
-	char text[4096], *env = NULL;
-	size_t envlen = 0;
-	int pidns, cgns;
+	struct id_match found[2] = { 0 };
+	int nfound = 0, nproc = 0;
+	DIR *proc = nohz_sys_opendir(sys, "/proc");
+	struct dirent *de;
 
-	memset(c, 0, sizeof(*c));
-	sb_init(&sb, c->signs, sizeof(c->signs));
-	if (nohz_sys_exists(sys, "/.dockerenv")) {
-		sb_item(&sb, ", ", "/.dockerenv");
-		snprintf(c->runtime, sizeof(c->runtime), "docker");
+	if (!proc) {
+		nohz_err(err, errlen, "cannot read /proc: %s", strerror(errno));
+		return -errno;
 	}
-	if (nohz_sys_exists(sys, "/run/.containerenv")) {
-		sb_item(&sb, ", ", "/run/.containerenv");
-		snprintf(c->runtime, sizeof(c->runtime), "podman");
-	}
-	if (nohz_sys_read_alloc(sys, "/proc/1/environ", &env, &envlen) >= 0) {
-		const char *v = environ_value(env, envlen, "container");
+	while ((de = readdir(proc))) {
+		char p[300], text[4096];
+		struct id_match mt;
+		int k;
 
-		if (v && *v) {
-			sb_item(&sb, ", ", "container=%s in pid 1's environment", v);
-			snprintf(c->runtime, sizeof(c->runtime), "%s", v);
+		if (!all_digits(de->d_name))
+			continue;
+		snprintf(p, sizeof(p), "/proc/%s/cgroup", de->d_name);
+		if (nohz_sys_read(sys, p, text, sizeof(text)) <= 0)
+			continue;
+		nproc++;
+		if (!id_line(text, id, ms, cm, &mt))
+			continue;
+		mt.pid = (pid_t)atoi(de->d_name);
+		for (k = 0; k < nfound; k++)
+			if (found[k].m == mt.m && !strcmp(found[k].path, mt.path))
+				break;
+		if (k < nfound)
+			continue;
+		/* podman's monitor sits in libpod-conmon-ID.scope: the container wins */
+		if (nfound == 1 && strstr(found[0].path, "conmon") && !strstr(mt.path, "conmon")) {
+			found[0] = mt;
+			continue;
 		}
-		if (environ_value(env, envlen, "KUBERNETES_SERVICE_HOST"))
-			sb_item(&sb, ", ", "KUBERNETES_SERVICE_HOST in pid 1's environment");
-		free(env);
+		if (nfound == 1 && strstr(mt.path, "conmon"))
+			continue;
+		if (nfound < 2)
+			found[nfound] = mt;
+		nfound++;
 	}
-	if (nohz_sys_read(sys, "/proc/1/cgroup", text, sizeof(text)) > 0 &&
-	    nohz_cgroup_info_parse(text, &ci) == 0 && ci.id[0]) {
-		sb_item(&sb, ", ", "pid 1 in %s cgroup %s", ci.runtime, ci.path);
-		if (!c->runtime[0])
-			snprintf(c->runtime, sizeof(c->runtime), "%s", ci.runtime);
-		snprintf(c->id, sizeof(c->id), "%s", ci.id);
+	closedir(proc);
+	if (!nfound) {
+		nohz_err(err, errlen, "no such cgroup, and no /proc/PID/cgroup of the %d "
+			 "processes here names '%s'", nproc, id);
+		return -ENOENT;
 	}
-	cg_mounts_read(sys, &ms);
-	for (size_t i = 0; i < ms.n; i++)
-		if (strcmp(ms.m[i].root, "/")) {
-			sb_item(&sb, ", ", "%s shows only cgroup %s", ms.m[i].dir, ms.m[i].root);
-			break;
-		}
-	pidns = ns_initial(sys, "pid", PROC_PID_INIT_INO);
-	cgns = ns_initial(sys, "cgroup", PROC_CGROUP_INIT_INO);
-	/* without the link (old kernel, not root): kthreadd shows the host's view */
-	c->pidns = pidns == 0 ||
-		   (pidns < 0 && nohz_sys_exists(sys, "/proc/1/stat") && !kthreadd_visible(sys));
-	c->cgroupns = cgns == 0;
-	if (c->pidns)
-		sb_item(&sb, ", ", "a pid namespace of its own");
-	if (c->cgroupns)
-		sb_item(&sb, ", ", "a cgroup namespace of its own");
-	sb_finish(&sb);
-	c->inside = c->pidns;
-	own_cpus(sys, c);
+	if (nfound > 1) {
+		nohz_err(err, errlen, "'%s' names %d cgroups (%s of pid %d, %s of pid %d%s): "
+			 "give more of the id", id, nfound, found[0].path, (int)found[0].pid,
+			 found[1].path, (int)found[1].pid, nfound > 2 ? ", ..." : "");
+		return -EINVAL;
+	}
+	*mount = found[0].m;
+	snprintf(path, pathlen, "%s", found[0].path);
+	if (cg_dir(found[0].m, found[0].path, dir, dirlen) < 0) {
+		nohz_err(err, errlen, "'%s' is cgroup %s, which %s does not show", id,
+			 found[0].path, found[0].m->dir);
+		return -ENOENT;
+	}
 	return 0;
+}
+
+int cg_resolve(struct nohz_sys *sys, const struct cg_mounts *ms, const struct cg_mount *cm,
+	       const char *spec, const struct cg_mount **m, char *dir, size_t dirlen,
+	       char *path, size_t pathlen, char *err, size_t errlen)
+{
+	bool idlike = *spec && strlen(spec) < 200;
+	char where[600] = "";
+
+	for (const char *p = spec; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-_.:", *p))
+			idlike = false;
+	if (spec_dir(sys, ms, cm, spec, m, dir, dirlen, path, pathlen) == 0)
+		return 0;
+	if (idlike)
+		return spec_id(sys, ms, cm, spec, m, dir, dirlen, path, pathlen, err, errlen);
+	for (size_t i = 0; i < ms->n; i++)
+		if (ms->m[i].version == 2 || &ms->m[i] == cm)
+			snprintf(where + strlen(where), sizeof(where) - strlen(where), "%s%s",
+				 where[0] ? ", " : "", ms->m[i].dir);
+	nohz_err(err, errlen, "no such cgroup (a directory with cgroup.procs under %s)",
+		 where[0] ? where : "a cgroup mount");
+	return -ENOENT;
 }

@@ -1,12 +1,15 @@
 #!/bin/sh
 # deps.sh - install what the build and the tests need, only when missing.
-# Usage: scripts/deps.sh [build|test|vm|bench]...   (default: build)
+# Usage: scripts/deps.sh [build|test|vm|bench|fuzz]...   (default: build)
 set -eu
 
 want_build="pkg-config gcc make zlib1g-dev libtracefs-dev libtraceevent-dev libnuma-dev libncurses-dev"
-want_test="libcmocka-dev tmux python3 linux-perf libfuse3-dev fuse3 man-db groff-base bsdextrautils"
+want_test="libcmocka-dev tmux python3 linux-perf libfuse3-dev fuse3 man-db groff-base bsdextrautils
+	valgrind util-linux clang libclang-rt-14-dev"
 want_vm="qemu-system-x86 busybox-static cpio gzip python3"
 want_bench="rt-tests procps irqtop"
+# libFuzzer: clang and its runtime (libclang_rt.fuzzer)
+want_fuzz="clang libclang-rt-14-dev zlib1g-dev"
 
 pkgs=$want_build
 for layer in "$@"; do
@@ -15,6 +18,7 @@ for layer in "$@"; do
 	test) pkgs="$pkgs $want_test" ;;
 	vm) pkgs="$pkgs $want_vm" ;;
 	bench) pkgs="$pkgs $want_bench" ;;
+	fuzz) pkgs="$pkgs $want_fuzz" ;;
 	*) echo "deps.sh: unknown layer '$layer'" >&2; exit 2 ;;
 	esac
 done

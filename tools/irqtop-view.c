@@ -20,10 +20,10 @@ static const char *const src_file[SRC_MAX] = { NOHZ_PROC_INTERRUPTS, NOHZ_PROC_S
 /* sampling                                                           */
 /* ------------------------------------------------------------------ */
 
-/* ticks_open - perf counters of the local timer tick on the live CPUs */
+/* ticks_open - perf counters of the local timer tick on the online CPUs */
 static void ticks_open(struct irqtop *t)
 {
-	struct nohz_cpuset cpus;
+	struct nohz_cpuset *cpus = &t->ctr_cpus;
 
 	if (t->loc_ticks) {
 		snprintf(t->ctr_note, sizeof(t->ctr_note), "-L given");
@@ -33,10 +33,17 @@ static void ticks_open(struct irqtop *t)
 		snprintf(t->ctr_note, sizeof(t->ctr_note), "not the live system");
 		return;
 	}
-	nohz_interrupts_cpus(&t->cur[SRC_IRQ], &cpus);
-	if (t->have_kernel)
-		nohz_cpuset_and(&cpus, &cpus, &t->k.online);
-	if (nohz_counters_open(&t->ctr, &cpus, 1u << NOHZ_EV_TICK, t->ctr_note,
+	if (t->have_kernel) {
+		*cpus = t->k.online;
+	} else {	/* no sysfs: the CPUs /proc/interrupts has */
+		struct nohz_interrupts it;
+
+		if (nohz_interrupts_read(t->sys, NOHZ_PROC_INTERRUPTS, &it, NULL, 0) < 0)
+			return;
+		nohz_interrupts_cpus(&it, cpus);
+		nohz_interrupts_free(&it);
+	}
+	if (nohz_counters_open(&t->ctr, cpus, 1u << NOHZ_EV_TICK, t->ctr_note,
 			       sizeof(t->ctr_note)) < 0)
 		return;
 	if (!nohz_counters_has(t->ctr, NOHZ_EV_TICK) || nohz_counters_enable(t->ctr) < 0) {
@@ -48,10 +55,29 @@ static void ticks_open(struct irqtop *t)
 
 int irqtop_sample(struct irqtop *t, char *err, size_t errlen)
 {
-	/* the older sample goes; the newer becomes the base of the rates */
 	uint64_t *swap;
-	int rc;
+	int rc, cpu;
 
+	/*
+	 * Counters are opened before the first read and read right before
+	 * the files, every time, so perf ticks and LOC deltas cover the same
+	 * window.
+	 */
+	if (!t->ctr_tried) {
+		t->ctr_tried = true;
+		ticks_open(t);
+	}
+	swap = t->tick_prev;
+	t->tick_prev = t->tick_cur;
+	t->tick_cur = swap;
+	if (t->ctr)
+		nohz_cpuset_for_each(cpu, &t->ctr_cpus) {
+			uint64_t v = 0;
+
+			nohz_counters_read(t->ctr, cpu, NOHZ_EV_TICK, &v);
+			t->tick_cur[cpu] = v;
+		}
+	/* the older sample goes; the newer becomes the base of the rates */
 	for (int s = 0; s < SRC_MAX; s++) {
 		nohz_interrupts_free(&t->prev[s]);
 		t->prev[s] = t->cur[s];
@@ -65,20 +91,6 @@ int irqtop_sample(struct irqtop *t, char *err, size_t errlen)
 	t->t_prev = t->t_cur;
 	t->t_cur = irqtop_now();
 	t->have_prev = t->samples++ > 0;
-	if (!t->ctr_tried) {
-		t->ctr_tried = true;
-		ticks_open(t);
-	}
-	swap = t->tick_prev;
-	t->tick_prev = t->tick_cur;
-	t->tick_cur = swap;
-	for (int i = 0; t->ctr && i < t->cur[SRC_IRQ].ncpus; i++) {
-		int cpu = t->cur[SRC_IRQ].cpus[i];
-		uint64_t v = 0;
-
-		nohz_counters_read(t->ctr, cpu, NOHZ_EV_TICK, &v);
-		t->tick_cur[cpu] = v;
-	}
 	nohz_tasks_running(t->sys, t->tasks, NOHZ_MAX_CPUS,
 			   nohz_sys_live(t->sys) ? getpid() : 0);
 	return 0;
@@ -159,11 +171,12 @@ static void build_row(struct irqtop *t, struct irqtop_row *v, const int *map,
 
 		v->vals[j] = NAN;
 		v->deltas[j] = 0;
-		if (!v->percpu || c < 0 || (t->absolute ? false : !t->have_prev))
+		if (!v->percpu || c < 0 || (!t->absolute && !t->have_prev))
 			continue;
 		if (t->absolute) {
 			v->vals[j] = (double)r->counts[c];
 		} else {
+			/* a row new since the last read counted from 0 */
 			if (pr && pmap[j] >= 0 && pmap[j] < pr->ncounts)
 				was = pr->counts[pmap[j]];
 			d = nohz_interrupts_delta(was, r->counts[c]);

@@ -39,8 +39,7 @@ static void usage(FILE *f)
 "\n"
 "  -c, --cpus LIST         show these CPUs (e.g. 1-3,8; default: all)\n"
 "  -i, --isolated          show only isolated CPUs (nohz_full or isolated)\n"
-"  -d, --delay SECONDS     refresh interval: 1, 0.5, 250ms (default 1);\n"
-"                          --interval is the same\n"
+"  -d, --delay SECONDS     refresh interval: 1, 0.5, 250ms (default 1)\n"
 "  -a, --absolute          counts since boot instead of rates per second\n"
 "  -S, --softirqs          add the rows of /proc/softirqs\n"
 "  -s, --sort KEY          total (default), name, or cpuN (that CPU's column)\n"
@@ -158,7 +157,6 @@ static const struct option longopts[] = {
 	{ "cpus", required_argument, NULL, 'c' },
 	{ "isolated", no_argument, NULL, 'i' },
 	{ "delay", required_argument, NULL, 'd' },
-	{ "interval", required_argument, NULL, 'd' },
 	{ "absolute", no_argument, NULL, 'a' },
 	{ "softirqs", no_argument, NULL, 'S' },
 	{ "sort", required_argument, NULL, 's' },
@@ -314,6 +312,17 @@ int main(int argc, char **argv)
 		irqtop_die("out of memory");
 
 	t->have_kernel = nohz_kernel_read(t->sys, &t->k) == 0;
+	/* offline cpus of -c are shown once they come online; impossible ones
+	 * never will be */
+	if (t->filtered && t->have_kernel && !nohz_cpuset_subset(&t->filter, &t->k.possible)) {
+		struct nohz_cpuset bad;
+		char list[256], pos[256];
+
+		nohz_cpuset_andnot(&bad, &t->filter, &t->k.possible);
+		irqtop_die("no CPU %s here (possible CPUs: %s)",
+			   nohz_cpuset_format(&bad, list, sizeof(list)),
+			   nohz_cpuset_format(&t->k.possible, pos, sizeof(pos)));
+	}
 	nohz_cpuset_or(&iso, &t->k.nohz_full, &t->k.isolated);
 	t->iso = iso;
 

@@ -50,6 +50,7 @@ struct irqtop {
 	long samples;
 	bool ctr_tried;
 	struct nohz_counters *ctr;	/* NULL: ticks come from LOC */
+	struct nohz_cpuset ctr_cpus;	/* the CPUs counted */
 	char ctr_note[256];		/* why there are no counters */
 	uint64_t *tick_cur, *tick_prev;	/* by cpu id */
 	unsigned int *tasks;		/* by cpu id */

@@ -28,9 +28,20 @@ struct opts {
 	bool color;
 	int explain;		/* -1 --no-explain, 0 when FAIL, 1 --explain */
 	const char *trace_file;	/* --trace FILE */
+	const char *pid;	/* --pid PID */
+	pid_t pid_val;
+	const char *cgroup;	/* --cgroup PATH|ID */
 };
 
 enum { OPT_EXPLAIN = 256, OPT_NO_EXPLAIN, OPT_TRACE };
+enum { OPT_CGROUP = 320 };
+
+/* The workload of --pid / --cgroup (or the container we run in), and where
+ * the checker runs (lib/workload.c). */
+static struct nohz_workload wl;
+static struct nohz_container ct;
+static bool wl_on, ct_on;
+static volatile sig_atomic_t wl_stop;
 
 static void usage(FILE *f)
 {
@@ -40,6 +51,11 @@ static void usage(FILE *f)
 "\n"
 "  -c, --cpus LIST        target CPUs (default: nohz_full, else isolated,\n"
 "                         else all online CPUs but the first)\n"
+"  -p, --pid PID          check a running application: its threads are judged\n"
+"                         and the union of their affinity is the target list\n"
+"      --cgroup CGROUP    the same for every process of a cgroup, whose cpuset\n"
+"                         is the target list: a directory under /sys/fs/cgroup,\n"
+"                         a path in the cpuset (v1) or v2 tree, or a container id\n"
 "  -d, --duration TIME    live test window (default 10s; ms, s, m, h)\n"
 "  -T, --threshold N      ticks allowed per CPU (default 1%% of HZ x seconds)\n"
 "  -s, --static-only      skip the live test\n"
@@ -56,7 +72,9 @@ static void usage(FILE *f)
 "  -V, --version          version\n"
 "\n"
 "Exit status: 0 PASS (warnings allowed), 1 FAIL, 2 error or interrupted.\n"
-"The live test needs root (perf_event_open on tracepoints, tracefs).\n");
+"The live test needs root (perf_event_open on tracepoints, tracefs).  With\n"
+"--pid or --cgroup it starts no spinner: it counts on the workload's CPUs while\n"
+"the workload runs.\n");
 }
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -86,6 +104,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "no-explain", no_argument, NULL, OPT_NO_EXPLAIN },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -95,7 +115,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 
 	o->seconds = 10;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:d:T:sr:jqhV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:d:T:sr:jqhVp:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->cpus = optarg; break;
 		case 'd':
@@ -107,7 +127,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 
 			errno = 0;
 			o->threshold = strtod(optarg, &end);
-			if (errno || end == optarg || *end || o->threshold < 0)
+			/* written so that nan and inf fail it too */
+			if (errno || end == optarg || *end ||
+			    !(o->threshold >= 0 && o->threshold < 1e15))
 				die("cannot parse threshold '%s': want a tick count >= 0", optarg);
 			if (o->threshold == 0)
 				o->threshold = 0.5;	/* "0": any tick fails */
@@ -117,6 +139,19 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_EXPLAIN: o->explain = 1; break;
 		case OPT_NO_EXPLAIN: o->explain = -1; break;
 		case OPT_TRACE: o->trace_file = optarg; break;
+		case 'p': {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v <= 0 || v > 0x7fffffff)
+				die("cannot parse pid '%s': want a process id", optarg);
+			o->pid = optarg;
+			o->pid_val = (pid_t)v;
+			break;
+		}
+		case OPT_CGROUP: o->cgroup = optarg; break;
 		case 'r': o->root = optarg; break;
 		case 'j': o->json = true; break;
 		case 'q': o->quiet = true; break;
@@ -133,6 +168,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		die("unexpected argument '%s' (see --help)", argv[optind]);
+	if (o->pid && o->cgroup)
+		die("--pid and --cgroup exclude each other");
+	if ((o->pid || o->cgroup) && o->cpus)
+		die("-c cannot be used with %s: the workload's CPUs are the targets",
+		    o->pid ? "--pid" : "--cgroup");
 }
 
 static const char *vcolor(const struct opts *o, enum nohz_verdict v)
@@ -154,8 +194,10 @@ static const char *reset(const struct opts *o)
 
 static void print_live_table(const struct nohz_live *lv)
 {
-	printf("\nLive test: one busy spinner per target CPU for %.1f s%s; counted from "
-	       "CPU(s) ", lv->seconds, lv->interrupted ? " (interrupted)" : "");
+	printf("\nLive test: %s for %.1f s%s; counted from CPU(s) ",
+	       wl_on ? "the workload on its own CPUs (no spinner)" :
+	       "one busy spinner per target CPU", lv->seconds,
+	       lv->interrupted ? " (interrupted)" : "");
 	{
 		char b[256];
 
@@ -208,6 +250,10 @@ static void print_text(const struct opts *o, const struct nohz_report *r,
 		       sizeof(t)), nohz_cpuset_format(&r->kernel.nohz_full, b, sizeof(b)));
 		printf("isolated '%s'\n\n", nohz_cpuset_format(&r->kernel.isolated, b,
 		       sizeof(b)));
+		if (wl_on) {
+			nohz_workload_print(stdout, &wl);
+			putchar('\n');
+		}
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct nohz_finding *f = &r->f[i];
@@ -281,6 +327,11 @@ static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
 		nohz_explain_print_json(stdout, ex, &r->targets);
 		printf(",");
 	}
+	if (wl_on) {
+		printf("\"workload\":");
+		nohz_workload_print_json(stdout, &wl);
+		printf(",");
+	}
 	printf("\"findings\":[");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct nohz_finding *f = &r->f[i];
@@ -299,7 +350,87 @@ static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
 
 static void on_signal(int sig)
 {
+	wl_stop = 1;
 	nohz_live_stop();
+}
+
+/*
+ * workload_open - container signs, then the workload of --pid or --cgroup,
+ * or the container we run in when no CPU list is given; its online CPUs
+ * become the targets.  false: no workload, targets untouched.
+ */
+static bool workload_open(const struct opts *o, struct nohz_sys *sys,
+			  const struct nohz_kernel *k, struct nohz_cpuset *targets)
+{
+	char err[1024], b[2048];
+
+	if (nohz_sys_live(sys))
+		ct_on = nohz_container_detect(sys, &ct) == 0;
+	if (o->pid) {
+		if (nohz_workload_pid(sys, o->pid_val, &wl, err, sizeof(err)) < 0)
+			die("--pid %s: %s", o->pid, err);
+	} else if (o->cgroup) {
+		if (nohz_workload_cgroup(sys, o->cgroup, &wl, err, sizeof(err)) < 0)
+			die("cannot resolve --cgroup '%s': %s", o->cgroup, err);
+	} else if (o->cpus || !ct_on || !ct.inside ||
+		   nohz_workload_self(sys, &wl, err, sizeof(err)) < 0) {
+		return false;
+	}
+	wl_on = true;
+	nohz_cpuset_and(targets, &wl.cpus, &k->online);
+	if (nohz_cpuset_empty(targets))
+		die("the workload has no online CPU (%s: '%s')", wl.cpus_from,
+		    nohz_cpuset_format(&wl.cpus, b, sizeof(b)));
+	return true;
+}
+
+/*
+ * workload_watch - the live test on the workload's CPUs as it runs; when
+ * no CPU is left to count from or counting fails, watch it for the window
+ * all the same (faults, runnable threads).  0 after a live test, 1 after
+ * a plain watch (with a workload.live finding saying why).
+ */
+static int workload_watch(struct nohz_sys *sys, const struct nohz_kernel *k,
+			  const struct nohz_cpuset *targets, struct nohz_live_opts *lo,
+			  struct nohz_live *lv, struct nohz_report *r)
+{
+	const struct nohz_cpuset *mine = ct_on && ct.inside && !nohz_cpuset_empty(&ct.cpus) ?
+					 &ct.cpus : &k->online;
+	struct nohz_cpuset avail;
+	struct nohz_finding *f;
+	char err[512] = "", b[512];
+	size_t n;
+	pid_t *tids = nohz_workload_tids(&wl, &n);
+	int rc = -1;
+
+	lo->no_spin = true;
+	lo->own = tids;
+	lo->nown = tids ? n : 0;
+	nohz_cpuset_andnot(&avail, mine, targets);
+	if (nohz_cpuset_empty(&avail))
+		snprintf(err, sizeof(err), "no CPU outside the workload's CPUs %s is left "
+			 "to count from", nohz_cpuset_format(targets, b, sizeof(b)));
+	else
+		rc = nohz_live_run(sys, targets, lo, lv, err, sizeof(err));
+	free(tids);
+	if (rc == 0) {
+		nohz_workload_refresh(sys, &wl);
+		return 0;
+	}
+	f = nohz_report_add(r, "workload.live", "live counters on the workload's CPUs",
+			    "live", NOHZ_SKIP);
+	/* short naps keep a stop quick; the window itself is timed by refresh */
+	for (double slept = 0; !wl_stop && slept < lo->seconds; slept += 0.05)
+		usleep(50000);
+	memset(lv, 0, sizeof(*lv));
+	lv->interrupted = wl_stop;
+	nohz_workload_refresh(sys, &wl);
+	lv->seconds = wl.window;
+	if (f)
+		snprintf(f->evidence, sizeof(f->evidence), "not counted: %s; the workload "
+			 "was watched for %.1f s instead (faults, runnable threads)", err,
+			 wl.window);
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -329,7 +460,9 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		die("cannot read %s/sys/devices/system/cpu/online: %s (is --root a "
 		    "captured host tree?)", o.root ? o.root : "", strerror(-rc));
-	if (o.cpus) {
+	if (workload_open(&o, sys, &k, &targets)) {
+		/* --pid, --cgroup, or the container we run in: its CPUs */
+	} else if (o.cpus) {
 		if (nohz_cpuset_parse(&targets, o.cpus, err, sizeof(err)) < 0)
 			die("cannot parse cpu list '%s': %s", o.cpus, err);
 		if (nohz_cpuset_empty(&targets))
@@ -367,16 +500,23 @@ int main(int argc, char **argv)
 		if (!o.quiet && !o.json && isatty(STDERR_FILENO))
 			fprintf(stderr, TOOL ": live test on CPUs %s for %.1f s...\n",
 				nohz_cpuset_format(&targets, b, sizeof(b)), o.seconds);
-		rc = nohz_live_run(sys, &targets, &lo, &lv, err, sizeof(err));
+		rc = wl_on ? workload_watch(sys, &k, &targets, &lo, &lv, &r) :
+		     nohz_live_run(sys, &targets, &lo, &lv, err, sizeof(err));
 		if (rc < 0) {
 			nohz_report_free(&r);
 			nohz_sys_close(sys);
 			die("live test failed: %s", err);
 		}
-		nohz_live_judge(&lv, &r);
+		if (rc == 0)
+			nohz_live_judge(&lv, &r);
 		if (lv.interrupted)
 			exit_code = NOHZ_EXIT_ERROR;
 	}
+
+	if (ct_on && (wl_on || ct.inside))
+		nohz_container_check(&ct, &r.kernel, &r);
+	if (wl_on)
+		nohz_workload_check(sys, &wl, &r.kernel, &r);
 
 	/* the explanation: asked for, or the verdict is FAIL */
 	ex = lv.explain && (o.explain > 0 || (o.explain == 0 &&
@@ -393,6 +533,7 @@ int main(int argc, char **argv)
 		exit_code = nohz_report_verdict(&r) == NOHZ_FAIL ? NOHZ_EXIT_FAIL :
 							       NOHZ_EXIT_PASS;
 	nohz_live_free(&lv);
+	nohz_workload_free(&wl);
 	nohz_report_free(&r);
 	nohz_sys_close(sys);
 	return exit_code;

@@ -501,6 +501,16 @@ static void test_timer_armed_before_window(void **state)
 	r.ptr = 0x5550;
 	strcpy(r.name, "watchdog_timer_fn");
 	add(ex, &r);
+	/* a kernel timer armed from a task's context is still not the task's */
+	r = rec(1, NOHZ_REC_HRTIMER_START);
+	r.ptr = 0x7770;
+	r.pid = r.tgid = 999;
+	strcpy(r.comm, "nohz-spin/1");
+	add(ex, &r);
+	r = rec(1, NOHZ_REC_HRTIMER);
+	r.ptr = 0x7770;
+	strcpy(r.name, "dl_task_timer");
+	add(ex, &r);
 	/* another timer of the same function nobody re-armed */
 	r = rec(1, NOHZ_REC_HRTIMER);
 	r.ptr = 0xdef0;
@@ -509,7 +519,12 @@ static void test_timer_armed_before_window(void **state)
 	base_opts(&o, NULL, 0);
 	assert_int_equal(nohz_explain_finish(ex, &o), 0);
 	c = nohz_explain_cpu(ex, 1);
-	assert_int_equal(c->n, 3);
+	assert_int_equal(c->n, 4);
+	s = find(c, NOHZ_SRC_TIMER, "dl_task_timer");
+	assert_non_null(s);
+	assert_string_equal(s->what, "dl_task_timer");
+	assert_int_equal(s->pid, 0);
+	assert_false(s->self);
 	s = find(c, NOHZ_SRC_TIMER, "watchdog_timer_fn");
 	assert_non_null(s);
 	assert_string_equal(s->what, "watchdog_timer_fn");

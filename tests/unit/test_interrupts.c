@@ -367,6 +367,29 @@ static void test_mutations(void **state)
 	free(text);
 }
 
+static void test_match_and_delta(void **state)
+{
+	static const char a[] = "  CPU0 CPU1\n 5: 1 2 x\nLOC: 10 20 y\nERR: 1\n";
+	static const char b[] = "  CPU0 CPU1\nLOC: 15 4294967295 y\n 7: 3 4 z\n 5: 2 2 x\n";
+	struct nohz_interrupts ta, tb;
+
+	assert_int_equal(nohz_interrupts_parse(&ta, a, strlen(a), NULL, 0), 0);
+	assert_int_equal(nohz_interrupts_parse(&tb, b, strlen(b), NULL, 0), 0);
+	/* same index when the order holds, a search when it does not */
+	assert_ptr_equal(nohz_interrupts_match(&tb, &ta, 0), &tb.rows[2]);
+	assert_ptr_equal(nohz_interrupts_match(&tb, &ta, 1), &tb.rows[0]);
+	assert_null(nohz_interrupts_match(&tb, &ta, 2));	/* ERR is gone */
+	assert_null(nohz_interrupts_match(&ta, &tb, 1));	/* 7 is new */
+	assert_ptr_equal(nohz_interrupts_match(&ta, &ta, 1), &ta.rows[1]);
+	assert_int_equal(nohz_interrupts_delta(10, 15), 5);
+	assert_int_equal(nohz_interrupts_delta(20, 20), 0);
+	/* unsigned int counts wrap at 2^32 */
+	assert_int_equal(nohz_interrupts_delta(4294967294ULL, 3), 5);
+	assert_int_equal(nohz_interrupts_delta(4294967296ULL, 3), 0);
+	nohz_interrupts_free(&ta);
+	nohz_interrupts_free(&tb);
+}
+
 static void write_file(const char *root, const char *rel, const char *text)
 {
 	char path[4096], cmd[4200];
@@ -476,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_every_prefix),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_match_and_delta),
 		cmocka_unit_test(test_read_from_root),
 		cmocka_unit_test(test_tasks_running),
 	};

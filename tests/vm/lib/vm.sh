@@ -4,7 +4,8 @@
 #
 # Environment: VM_DIR (build/vm), VM_TIMEOUT (seconds per boot, 180),
 # VM_JOBS (guests booted at once, 2), VM_ONLY (scenario names to run),
-# VM_STATIC (directory of the static tools, build/static).
+# VM_STATIC (directory of the static tools, build/static), VM_REJUDGE (1:
+# boot nothing, judge the logs of the last run again).
 
 VM_DIR=${VM_DIR:-$TOP/build/vm}
 VM_LOGS=$VM_DIR/logs
@@ -100,8 +101,8 @@ vm_boot_all() {
 # vm_booted NAME - PASS when the guest of NAME ran the scenario to its end;
 # otherwise FAIL with qemu's status and the tail of the serial log
 vm_booted() {
-	local name=$1 log=$VM_LOGS/$1.log rc secs state
-	read -r rc secs < "$VM_LOGS/$name.time"
+	local name=$1 log=$VM_LOGS/$1.log rc=none secs=0 state
+	[ -f "$VM_LOGS/$name.time" ] && read -r rc secs < "$VM_LOGS/$name.time"
 	state=$(python3 "$VM_PY" state "$log" "$name" 2>&1)
 	if [ "$state" = done ] && [ "$rc" = 0 ]; then
 		ok "$name: guest booted and ran the scenario ($(printf '%.1f' "$secs") s)"
@@ -112,8 +113,8 @@ vm_booted() {
 	else
 		fail "$name: guest" "qemu exit $rc, scenario $state; log tail:"
 	fi
-	tr -d '\r' < "$log" | tail -n 25 | sed 's/^/    /'
-	sed 's/^/    qemu: /' "$VM_LOGS/$name.qemu" | tail -n 5
+	[ -f "$log" ] && tr -d '\r' < "$log" | tail -n 25 | sed 's/^/    /'
+	[ -f "$VM_LOGS/$name.qemu" ] && sed 's/^/    qemu: /' "$VM_LOGS/$name.qemu" | tail -n 5
 	return 1
 }
 

@@ -18,7 +18,8 @@ Names available to EXPR and MSG (each documented where it is defined):
   js(name), jsl(name), live(doc), cpu(doc, n), finding(doc, id), findings(doc, verdict),
   irqtop_sum(frames, row), mentions(doc, *regex, cpu=N), SCHED and word(x) (regexes)
   loc(name), irqs(name, irq), idle(name), busy(name), span(name),
-  vcpu(name), tick_rate(name), agree(name, doc, cpus, seconds), agree_txt(...)
+  vcpu(name), ticking(name, cpus, seconds), ticking_txt(...),
+  agree(name, doc, cpus, seconds), agree_txt(...)
   re, math, json and the builtins
 """
 import json
@@ -153,11 +154,27 @@ class Scenario:
         b = self.host['uptime.' + name + '.after']
         return [round(b[c] - a[c], 3) for c in sorted(a)]
 
-    def tick_rate(self, name):
-        """tick_rate - LOC ticks per second of host CPU each vCPU got over
-        NAME's bracket: HZ for a CPU that keeps its tick, ~0 when tickless"""
-        return [round(n / t, 1) if t > 0.05 else 0.0
-                for n, t in zip(self.loc(name), self.vcpu(name))]
+    def ticking(self, hz, name, cpus, seconds, share=0.1):
+        """ticking - did each cpu keep its tick while busy for `seconds` of
+        NAME's bracket?  Under TCG a vCPU thread that the host deschedules
+        for a whole tick period (or whose timer QEMU's main loop fires late)
+        loses that tick, so a ticking busy CPU sees HZ only on an idle host;
+        on a loaded 2-core host 15-90% of it.  Judged: at least share x HZ x
+        seconds (default 10%: 10 x the 1% a tickless CPU may have), at most
+        one tick per period of the bracket.  Returns (all in bounds, text with the guest
+        rate and the vCPU seconds the host gave, to read a shortfall)."""
+        loc, sp = self.loc(name), self.span(name)
+        try:
+            vc = self.vcpu(name)
+        except KeyError:
+            vc = None
+        good, parts = True, []
+        for c in cpus:
+            lo, hi = int(share * hz * seconds), int(hz * sp) + 3
+            good = good and lo <= loc[c] <= hi
+            ran = f', vCPU ran {vc[c]:.2f} s' if vc else ''
+            parts.append(f'cpu{c} LOC {loc[c]} = {loc[c] / seconds:.0f}/s (allowed {lo}..{hi}{ran})')
+        return good, '; '.join(parts) + f'; HZ {hz}, bracket {sp:.2f} s'
 
     def span(self, name):
         """span - guest seconds between the two /proc/interrupts reads"""
@@ -327,7 +344,9 @@ def names(sc, cfg):
         'findings': findings, 'mentions': mentions,
         'irqtop_sum': irqtop_sum,
         'loc': sc.loc, 'irqs': sc.irqs, 'span': sc.span, 'idle': sc.idle,
-        'busy': sc.busy, 'vcpu': sc.vcpu, 'tick_rate': sc.tick_rate,
+        'busy': sc.busy, 'vcpu': sc.vcpu,
+        'ticking': lambda *a: sc.ticking(hz, *a)[0],
+        'ticking_txt': lambda *a: sc.ticking(hz, *a)[1],
         'agree': lambda *a, **k: agreement(sc, hz, *a, **k)[0],
         'agree_txt': lambda *a, **k: agreement(sc, hz, *a, **k)[1],
         # regexes, so that f-strings need no backslash (Python < 3.12)
@@ -368,6 +387,9 @@ def main(argv):
         return watch(argv[2], argv[3], argv[4])
     if len(argv) == 4 and argv[1] == 'state':
         # state LOG SCENARIO: "done", "started" or "missing"
+        if not os.path.exists(argv[2]):
+            print('missing (no serial log)')
+            return 0
         log = Log(argv[2])
         sc = log.scenarios.get(argv[3])
         print('done' if sc and sc.done else 'started' if sc else 'missing')

@@ -20,7 +20,7 @@ host() {
 		"boot['nohz_full'] == '1-3' and boot['isolated'] == '1-3'" \
 		"nohz_full={boot['nohz_full']} isolated={boot['isolated']}"
 	vm_expect "witness: busy isolated cpu1 is tickless" \
-		"busy('witness')[1] > 0.9 and vcpu('witness')[1] > 0.5 and tick_rate('witness')[1] <= 0.01 * hz" \
+		"busy('witness')[1] > 0.9 and vcpu('witness')[1] > 0.3 and loc('witness')[1] <= 0.01 * hz * span('witness')" \
 		"LOC deltas {loc('witness')} over {span('witness'):.2f} s, busy {busy('witness')}, vCPU seconds {vcpu('witness')}"
 	vm_expect "nohz-check -j exits 0" "rc['check'] == 0" "exit {rc['check']}"
 	vm_expect "json verdict PASS" "js('check')['verdict'] == 'PASS'" \
@@ -42,9 +42,9 @@ host() {
 	vm_expect "ticks agree with /proc/interrupts LOC" \
 		"agree('check', js('check'), [1, 2, 3], 10)" \
 		"{agree_txt('check', js('check'), [1, 2, 3], 10)}"
-	vm_expect "busy cpus 1-3 ran on the host yet ticked < 1% of HZ per vCPU second" \
-		"all(vcpu('check')[c] > 2 and tick_rate('check')[c] <= 0.01 * hz for c in (1, 2, 3))" \
-		"vCPU seconds {vcpu('check')}, ticks per vCPU second {tick_rate('check')}"
+	vm_expect "cpus 1-3 really ran (host vCPU time) yet LOC < 1% of HZ x bracket" \
+		"all(vcpu('check')[c] > 0.5 and loc('check')[c] <= 0.01 * hz * span('check') for c in (1, 2, 3))" \
+		"vCPU seconds {vcpu('check')}, LOC {loc('check')} over {span('check'):.2f} s"
 	vm_expect "json: live window 10 s, ticks_per_sec = ticks / window" \
 		"abs(js('check')['live']['seconds'] - 10) < 0.5 and all(abs(c['ticks_per_sec'] - c['ticks'] / js('check')['live']['seconds']) < 0.01 for c in live(js('check')))" \
 		"window {js('check')['live']['seconds']} s; {[(c['ticks'], c['ticks_per_sec']) for c in live(js('check'))]}"

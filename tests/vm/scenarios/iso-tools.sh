@@ -1,8 +1,8 @@
 # iso-tools - pig and irqtop inside the isolated, tuned guest, judged against
 # the guest's /proc/interrupts: pig spins on CPUs 0 and 1 with --count (CPU
 # 0, the housekeeper, ticks; isolated CPU 1 must not), irqtop -b samples
-# while a busy loop runs on CPU 1.  (Tick rates under TCG, per vCPU
-# second: see no-isolation.sh.)
+# while a busy loop runs on CPU 1.  (Tick rates under TCG: see
+# no-isolation.sh.)
 VM_APPEND="nohz_full=1-3 isolcpus=1-3 rcu_nocbs=1-3 irqaffinity=0"
 
 guest() {
@@ -29,9 +29,8 @@ host() {
 		vm_expect "pig: cpus 0-1 were busy (/proc/stat idle)" \
 			"all(busy('pig')[c] >= 0.8 * 5 / span('pig') for c in (0, 1))" \
 			"busy share {busy('pig')} of {span('pig'):.2f} s"
-		vm_expect "pig: housekeeping cpu0 ticks at HZ per vCPU second" \
-			"abs(tick_rate('pig')[0] - hz) <= 0.15 * hz" \
-			"pig cpu0 {cpu(js('pig')['counters'], 0)['ticks']} ticks in 5 s; ticks per vCPU second {tick_rate('pig')}, vCPU seconds {vcpu('pig')}"
+		vm_expect "pig: housekeeping cpu0 keeps its tick" "ticking('pig', [0], 5)" \
+			"{ticking_txt('pig', [0], 5)}; pig counted {cpu(js('pig')['counters'], 0)['ticks']}"
 		vm_expect "pig: isolated cpu1 under 1% of HZ" \
 			"cpu(js('pig')['counters'], 1)['ticks'] <= 0.01 * hz * 5" \
 			"{[(c['cpu'], c['ticks']) for c in js('pig')['counters']]}"
@@ -52,9 +51,12 @@ host() {
 		vm_expect "irqtop: LOC deltas over its frames agree with /proc/interrupts" \
 			"agree('irqtop', irqtop_sum(jsl('irqtop')), [0, 1, 2, 3], sum(f['interval'] for f in jsl('irqtop')))" \
 			"{agree_txt('irqtop', irqtop_sum(jsl('irqtop')), [0, 1, 2, 3], sum(f['interval'] for f in jsl('irqtop')))}"
-		vm_expect "irqtop: perf ticks/s x interval = its LOC deltas (+-2 a frame)" \
-			"all(abs(sum(f['cpus'][i]['ticks'] * f['interval'] for f in jsl('irqtop')) - irqtop_sum(jsl('irqtop'))[i]['ticks']) <= 2 * 5 for i in range(4))" \
-			"perf {[round(sum(f['cpus'][i]['ticks'] * f['interval'] for f in jsl('irqtop'))) for i in range(4)]} LOC {[c['ticks'] for c in irqtop_sum(jsl('irqtop'))]}"
+		# perf counters and /proc/interrupts are read one after the other:
+		# a descheduled read skews a frame by a few ticks, the next frame
+		# gets them back
+		vm_expect "irqtop: every frame's perf ticks/s x interval = its LOC delta (+-5)" \
+			"all(abs(f['cpus'][i]['ticks'] * f['interval'] - irqtop_sum([f])[i]['ticks']) <= 5 for f in jsl('irqtop') for i in range(4))" \
+			"cpu0 per frame, perf: {[round(f['cpus'][0]['ticks'] * f['interval'], 1) for f in jsl('irqtop')]} LOC: {[irqtop_sum([f])[0]['ticks'] for f in jsl('irqtop')]}"
 		vm_expect "irqtop: busy isolated cpu1 has no ticks, one task" \
 			"irqtop_sum(jsl('irqtop'))[1]['ticks'] <= 0.01 * hz * 5 and all(f['cpus'][1]['tasks'] == 1 for f in jsl('irqtop'))" \
 			"cpu1 LOC {irqtop_sum(jsl('irqtop'))[1]['ticks']}, tasks per frame {[f['cpus'][1]['tasks'] for f in jsl('irqtop')]}"

@@ -1,12 +1,14 @@
 # no-isolation - the same guest booted without isolation options: nohz-check
 # must FAIL, name the missing boot options, and see the busy CPUs tick at HZ.
 #
-# Under TCG each vCPU is a host thread.  While the host deschedules it, the
-# guest's timer interrupts wait and merge, so a busy guest CPU ticks at HZ
-# times its share of a host core: three busy vCPUs on a 2-core host see
-# 40-170 ticks/s of guest time.  "At HZ" is therefore judged per second the
-# vCPU thread really ran (tick_rate: LOC delta / vCPU CPU time, which the
-# host measures), and nohz-check's counts against the same LOC deltas.
+# Under TCG each vCPU is a host thread.  While the host deschedules it for a
+# whole tick period (or QEMU's main loop fires its timer late), that period's
+# interrupt merges with the next: three busy vCPUs on a 2-core host see
+# 40-170 ticks per second of guest time instead of 250, one busy vCPU ~HZ.
+# So "ticking" is judged as at least 10 x the 1% a tickless CPU may show
+# (ticking() in vmlog.py, which also prints the vCPU time the host gave),
+# and nohz-check's counts against the guest's LOC, which loses the same
+# ticks.
 VM_APPEND=""
 
 guest() {
@@ -23,9 +25,9 @@ host() {
 	vm_expect "kernel applied no isolation" \
 		"boot['nohz_full'] in ('', '(null)') and boot['isolated'] == ''" \
 		"nohz_full='{boot['nohz_full']}' isolated='{boot['isolated']}'"
-	vm_expect "witness: busy cpu1 ticks at HZ per vCPU second" \
-		"abs(tick_rate('witness')[1] - hz) <= 0.15 * hz" \
-		"LOC deltas {loc('witness')} over {span('witness'):.2f} s; vCPU seconds {vcpu('witness')}; ticks per vCPU second {tick_rate('witness')}"
+	vm_expect "witness: one busy vCPU ticks near HZ (>= 50%)" \
+		"ticking('witness', [1], span('witness'), 0.5)" \
+		"{ticking_txt('witness', [1], span('witness'), 0.5)}"
 	vm_expect "nohz-check -j exits 1" "rc['check'] == 1" "exit {rc['check']}"
 	vm_expect "json verdict FAIL" "js('check')['verdict'] == 'FAIL'" "verdict {js('check')['verdict']}"
 	for opt in nohz_full rcu_nocbs; do
@@ -42,14 +44,18 @@ host() {
 	vm_expect "cpus 1-3 were busy during the run (/proc/stat idle)" \
 		"all(busy('check')[c] >= 0.8 * 5 / span('check') for c in (1, 2, 3))" \
 		"busy share {busy('check')} of {span('check'):.2f} s"
-	vm_expect "busy cpus 1-3 tick at HZ per vCPU second" \
-		"all(abs(tick_rate('check')[c] - hz) <= 0.15 * hz for c in (1, 2, 3))" \
-		"ticks per vCPU second {tick_rate('check')} (LOC {loc('check')}, vCPU seconds {vcpu('check')} of a {span('check'):.2f} s bracket); nohz-check (cpu, ticks, ticks/s of guest time): {[(c['cpu'], c['ticks'], c['ticks_per_sec']) for c in live(js('check'))]}"
+	vm_expect "busy cpus 1-3 keep their tick" "ticking('check', [1, 2, 3], 5)" \
+		"{ticking_txt('check', [1, 2, 3], 5)}; nohz-check (cpu, ticks, ticks/s of guest time): {[(c['cpu'], c['ticks'], c['ticks_per_sec']) for c in live(js('check'))]}"
 	vm_expect "ticks agree with /proc/interrupts LOC" \
 		"agree('check', js('check'), [1, 2, 3], 5)" \
 		"{agree_txt('check', js('check'), [1, 2, 3], 5)}"
 	vm_expect "text report exits 1 and names nohz_full=1-3" \
 		"rc['text'] == 1 and 'nohz_full=1-3' in out['text'] and re.search(r'(?m)^verdict: FAIL', out['text'])" \
 		"exit {rc['text']}"
+	# three witnesses of one window: perf counters, the trace behind the
+	# explanation, and (above) /proc/interrupts
+	vm_expect "json: explain's traced timer interrupts = perf ticks (+-2%+2)" \
+		"all(abs(cpu(js('check')['explain'], c)['timer_irqs'] - cpu(js('check'), c)['ticks']) <= 0.02 * cpu(js('check'), c)['ticks'] + 2 for c in [1, 2, 3])" \
+		"(cpu, traced timer_irqs, traced ticks, perf ticks): {[(c, cpu(js('check')['explain'], c)['timer_irqs'], cpu(js('check')['explain'], c)['ticks'], cpu(js('check'), c)['ticks']) for c in [1, 2, 3]]}"
 	vm_section text > "$VM_LOGS/$VM_NAME.report.txt"
 }
