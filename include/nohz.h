@@ -750,8 +750,9 @@ void nohz_trace_close(struct nohz_trace *t);
  * v2 path, a v1 cpuset path, or a container id found in /proc/PID/cgroup)
  * with every process below it.  Its CPUs become the targets of the checks;
  * nohz_workload_check judges its threads.  lib/workload_cgroup.c finds the
- * cgroup hierarchies and tells a container from a host, lib/workload_checks.c
- * writes the workload.* findings, lib/workload_out.c prints the workload.
+ * cgroup hierarchies and the cgroup --cgroup names, lib/workload_container.c
+ * tells a container from a host, lib/workload_checks.c writes the
+ * workload.* findings, lib/workload_out.c prints the workload.
  */
 struct nohz_wl_thread {
 	pid_t pid, tid;
@@ -803,7 +804,8 @@ struct nohz_workload {
 	struct nohz_cgroup_info container;	/* runtime and id named by cg_path */
 	struct nohz_cpuset cpus;	/* the targets: the cpuset (cgroup) or
 					 * the union of the threads' affinity (pid) */
-	char cpus_from[64];		/* "cpuset.cpus.effective", "affinity", ... */
+	char cpus_from[64];		/* "cpuset.cpus.effective", "affinity of
+					 * its threads", ... */
 	struct nohz_cpuset cpuset;	/* the cgroup's effective cpuset */
 	bool has_cpuset;		/* false: no cpuset controller found */
 	char partition[16];		/* v2 cpuset.cpus.partition of cg_dir or an

@@ -177,6 +177,16 @@ static int collect_thread(const struct nohz_thread *t, void *arg)
 	return 0;
 }
 
+/* by process, then thread: reports list the same order on any filesystem */
+static int cmp_thread(const void *a, const void *b)
+{
+	const struct nohz_thread *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->stat.tid < y->stat.tid ? -1 : x->stat.tid > y->stat.tid;
+}
+
 int nohz_checks_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 		    struct nohz_report *r)
 {
@@ -200,6 +210,8 @@ int nohz_checks_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 	nohz_cpuset_format_mask(&c->hk, c->hkmask, sizeof(c->hkmask));
 	sys_dmesg(sys, &c->dmesg);
 	c->threads_ok = nohz_threads_each(sys, collect_thread, c) == 0;
+	if (c->nthreads)
+		qsort(c->threads, c->nthreads, sizeof(*c->threads), cmp_thread);
 
 	for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
 		struct nohz_finding *f = nohz_report_add(r, checks[i].id, checks[i].title,

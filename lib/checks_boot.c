@@ -38,7 +38,7 @@ void check_kernel_config(struct check_ctx *c, struct nohz_finding *f)
 	}
 	if (!src) {
 		f_set(f, NOHZ_SKIP, "no kernel config readable (/proc/config.gz, "
-		      "/boot/config-%s)", c->k->release);
+		      "/boot/config-%s)", c->k->release[0] ? c->k->release : "RELEASE");
 		return;
 	}
 	full = nohz_kconfig(c->sys, "NO_HZ_FULL", v, sizeof(v));
@@ -140,7 +140,7 @@ void check_cpu_smt(struct check_ctx *c, struct nohz_finding *f)
 	char path[96], buf[256];
 	struct strbuf sb;
 	long active = -1;
-	int cpu, bad = 0;
+	int cpu, bad = 0, seen = 0;
 
 	nohz_sys_read_long(c->sys, "/sys/devices/system/cpu/smt/active", &active);
 	sb_init(&sb, f->evidence, sizeof(f->evidence));
@@ -151,6 +151,7 @@ void check_cpu_smt(struct check_ctx *c, struct nohz_finding *f)
 			 "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", cpu);
 		if (nohz_sys_read_cpuset(c->sys, path, &sib) < 0)
 			continue;
+		seen++;
 		nohz_cpuset_andnot(&out, &sib, &c->t);
 		if (!nohz_cpuset_empty(&out)) {
 			sb_item(&sb, ", ", "CPU %d shares a core with %s", cpu,
@@ -165,8 +166,8 @@ void check_cpu_smt(struct check_ctx *c, struct nohz_finding *f)
 			 "keep them idle) or boot with nosmt");
 		return;
 	}
-	if (active < 0 && sb.len == 0)
-		f_set(f, NOHZ_PASS, "no SMT information; no sibling outside the targets seen");
+	if (active < 0 && !seen)
+		f_set(f, NOHZ_SKIP, "no SMT information (smt/active, thread_siblings_list)");
 	else
 		f_set(f, NOHZ_PASS, "SMT %s; no target CPU shares a core with a non-target",
 		      active == 1 ? "active" : "inactive");
@@ -206,7 +207,8 @@ void check_boot_nohz_full(struct check_ctx *c, struct nohz_finding *f)
 	}
 	nohz_cpuset_andnot(&notapp, &req, &c->k->nohz_full);
 	if (rc == 1 && !nohz_cpuset_empty(&notapp)) {
-		dmesg_line(c, "Clearing", line, sizeof(line));
+		if (!dmesg_line(c, "NO_HZ: Clearing", line, sizeof(line)))
+			dmesg_line(c, "Housekeeping: must include", line, sizeof(line));
 		f_set(f, NOHZ_FAIL, "requested nohz_full=%s but the kernel applied '%s'%s%s%s",
 		      raw, a[0] ? a : "(null)", line[0] ? " (dmesg: \"" : "", line,
 		      line[0] ? "\")" : "");
@@ -214,8 +216,11 @@ void check_boot_nohz_full(struct check_ctx *c, struct nohz_finding *f)
 		return;
 	}
 	if (!nohz_cpuset_empty(&miss)) {
-		f_set(f, NOHZ_FAIL, "CPUs %s are not nohz_full (kernel reports '%s'%s%s)",
-		      nohz_cpuset_format(&miss, b, sizeof(b)), a[0] ? a : "(null)",
+		f_set(f, NOHZ_FAIL, "CPUs %s are not nohz_full (%s '%s'%s%s)",
+		      nohz_cpuset_format(&miss, b, sizeof(b)),
+		      c->k->has_nohz_full_file ? "kernel reports" :
+		      "no /sys/devices/system/cpu/nohz_full; requested", c->k->has_nohz_full_file ?
+		      (a[0] ? a : "(null)") : (rc == 1 ? raw : ""),
 		      rc == 1 ? ", cmdline nohz_full=" : ", no nohz_full= on the cmdline",
 		      rc == 1 ? raw : "");
 		f_remedy(f, "boot with nohz_full=%s", c->tlist);
@@ -226,14 +231,18 @@ void check_boot_nohz_full(struct check_ctx *c, struct nohz_finding *f)
 	      line[0] ? " (dmesg: \"" : "", line, line[0] ? "\")" : "");
 }
 
-/* isolated_partitions - cpus in cgroup v2 cpusets whose partition is isolated */
-static void isolated_partitions(struct check_ctx *c, struct nohz_cpuset *out)
+/* isolated_partitions - cpus in cgroup v2 cpusets whose partition is
+ * isolated; their names go to names */
+static void isolated_partitions(struct check_ctx *c, struct nohz_cpuset *out,
+				char *names, size_t len)
 {
 	static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+	struct strbuf sb;
 
+	sb_init(&sb, names, len);
 	nohz_cpuset_zero(out);
 	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
-		char path[512], buf[64];
+		char path[512], buf[64], b[256];
 		struct dirent *de;
 		DIR *d = nohz_sys_opendir(c->sys, roots[i]);
 
@@ -251,21 +260,25 @@ static void isolated_partitions(struct check_ctx *c, struct nohz_cpuset *out)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s/cpuset.cpus.effective", roots[i],
 				 de->d_name);
-			if (nohz_sys_read_cpuset(c->sys, path, &s) == 0)
+			if (nohz_sys_read_cpuset(c->sys, path, &s) == 0) {
 				nohz_cpuset_or(out, out, &s);
+				sb_item(&sb, ", ", "%s (%s)", de->d_name,
+					nohz_cpuset_format(&s, b, sizeof(b)));
+			}
 		}
 		closedir(d);
 	}
+	sb_finish(&sb);
 }
 
 void check_boot_isolcpus(struct check_ctx *c, struct nohz_finding *f)
 {
 	struct nohz_cpuset part, covered, miss;
 	struct nohz_isolcpus iso = { 0 };
-	char raw[1024] = "", a[2048], b[2048];
+	char raw[1024] = "", a[2048], b[2048], parts[512];
 	int rc = nohz_cmdline_param(c->k->cmdline, "isolcpus", raw, sizeof(raw));
 
-	isolated_partitions(c, &part);
+	isolated_partitions(c, &part, parts, sizeof(parts));
 	nohz_cpuset_or(&covered, &c->k->isolated, &part);
 	nohz_cpuset_andnot(&miss, &c->t, &covered);
 	nohz_cpuset_format(&c->k->isolated, a, sizeof(a));
@@ -284,8 +297,10 @@ void check_boot_isolcpus(struct check_ctx *c, struct nohz_finding *f)
 			 "isolated cgroup v2 cpuset partition", c->tlist);
 		return;
 	}
-	f_set(f, NOHZ_PASS, "isolated %s%s%s%s", a,
-	      !nohz_cpuset_empty(&part) ? " plus isolated cpuset partitions" : "",
+	f_set(f, NOHZ_PASS, "%s%s%s%s%s%s", a[0] ? "sysfs isolated " : "", a,
+	      !nohz_cpuset_empty(&part) ? (a[0] ? "; isolated cpuset partitions " :
+					   "isolated cpuset partitions ") : "",
+	      !nohz_cpuset_empty(&part) ? parts : "",
 	      rc == 1 ? "; isolcpus=" : "", rc == 1 ? raw : "");
 	if (rc == 1 && !iso.managed_irq) {
 		f->verdict = NOHZ_WARN;

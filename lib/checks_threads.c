@@ -77,6 +77,8 @@ void check_threads_user(struct check_ctx *c, struct nohz_finding *f)
 {
 	struct strbuf sb;
 	int bad = 0, seen = 0;
+	pid_t last_pid = 0;
+	const char *leader = "";
 
 	if (!c->threads_ok || !c->nthreads)
 		return thread_scan_skip(c, f);
@@ -84,6 +86,8 @@ void check_threads_user(struct check_ctx *c, struct nohz_finding *f)
 	for (size_t i = 0; i < c->nthreads; i++) {
 		const struct nohz_thread *t = &c->threads[i];
 
+		if (t->stat.tid == t->pid)
+			leader = t->stat.comm;	/* sorted: the leader comes first */
 		if (t->kthread)
 			continue;
 		seen++;
@@ -91,10 +95,13 @@ void check_threads_user(struct check_ctx *c, struct nohz_finding *f)
 		if (!allowed_on_targets(c, t) ||
 		    nohz_cpuset_subset(&t->status.cpus_allowed, &c->t))
 			continue;
-		if (t->pid != t->stat.tid)
-			continue;	/* report a process once, by its leader */
+		/* report a process once, when any of its threads may float */
+		if (t->pid == last_pid)
+			continue;
+		last_pid = t->pid;
 		bad++;
-		sb_item(&sb, ", ", "%s (pid %d)", t->stat.comm, t->pid);
+		sb_item(&sb, ", ", "%s (pid %d)", t->stat.tid == t->pid || !leader[0] ?
+			t->stat.comm : leader, t->pid);
 	}
 	sb_finish(&sb);
 	if (!bad) {

@@ -76,7 +76,7 @@ struct check_ctx {
 	const struct nohz_kernel *k;
 	struct nohz_cpuset t;		/* targets */
 	struct nohz_cpuset hk;		/* online housekeeping cpus */
-	char tlist[2048], hklist[2048], hkmask[2100];
+	char tlist[2048], hklist[2048], hkmask[2400];
 	char *dmesg;			/* NULL when unreadable */
 	struct nohz_thread *threads;	/* one /proc scan shared by checks */
 	size_t nthreads;

@@ -69,6 +69,7 @@ struct nohz_spin {
 /* clocks                                                             */
 /* ------------------------------------------------------------------ */
 
+/* clock_read_tsc - raw TSC ticks */
 static inline __attribute__((always_inline)) uint64_t clock_read_tsc(void)
 {
 #if HAVE_TSC
@@ -78,6 +79,7 @@ static inline __attribute__((always_inline)) uint64_t clock_read_tsc(void)
 #endif
 }
 
+/* clock_read_mono - CLOCK_MONOTONIC_RAW in ns, through the vDSO */
 static inline __attribute__((always_inline)) uint64_t clock_read_mono(void)
 {
 	struct timespec ts;
@@ -145,6 +147,7 @@ static void tsc_calibrate(void)
 		tsc_ticks_per_ns = (double)(t1 - t0) / (double)(n1 - n0);
 }
 
+/* spin_ticks_to_ns - clock ticks to ns with the 32.32 multiplier */
 static inline uint64_t spin_ticks_to_ns(const struct nohz_spin *s, uint64_t ticks)
 {
 	return (uint64_t)(((unsigned __int128)ticks * s->mult) >> 32);
@@ -164,6 +167,7 @@ spin_record(struct spinner *t, uint64_t prev, uint64_t now, uint64_t start)
 	nohz_gaps_add(&t->gaps, spin_ticks_to_ns(t->s, now - prev), prev - start);
 }
 
+/* spin_loop - the hot loop: until the deadline (dur ticks, 0 none) or stop */
 static inline __attribute__((always_inline)) void
 spin_loop(struct spinner *t, uint64_t (*read)(void), uint64_t dur)
 {
@@ -203,6 +207,7 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* spin_sample - n consecutive loop costs, for the median */
 static inline __attribute__((always_inline)) void
 spin_sample(uint64_t (*read)(void), uint64_t *d, size_t n)
 {
@@ -242,6 +247,7 @@ static uint64_t spin_threshold_ns(const struct nohz_spin *s, uint64_t median)
 	return ns < NOHZ_SPIN_AUTO_FLOOR_NS ? NOHZ_SPIN_AUTO_FLOOR_NS : ns;
 }
 
+/* spin_thread - one spinner: set up, calibrate, wait for go, spin */
 static void *spin_thread(void *arg)
 {
 	struct spinner *t = arg;

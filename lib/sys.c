@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/klog.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -185,7 +186,8 @@ int nohz_sys_read_long(struct nohz_sys *sys, const char *path, long *val)
 	if (rc < 0)
 		return rc;
 	errno = 0;
-	*val = strtol(buf, &end, 10);	/* sysfs numbers are decimal: "08" is 8 */
+	/* sysfs numbers are decimal ("08" is 8) unless marked hex */
+	*val = strtol(buf, &end, strncasecmp(buf, "0x", 2) ? 10 : 16);
 	if (end == buf || errno)
 		return -EINVAL;
 	return 0;

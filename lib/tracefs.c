@@ -25,6 +25,12 @@ int nohz_tracefs_ensure(char *err, size_t errlen)
 {
 	if (tracefs_mounted())
 		return 0;
+	/* mounted, but its mode (0700) keeps other users out */
+	if (access(TRACEFS_DIR "/events", F_OK) < 0 && errno == EACCES) {
+		nohz_err(err, errlen, "tracefs at " TRACEFS_DIR " is readable only by "
+			 "root: run as root");
+		return -EACCES;
+	}
 	if (mount("nodev", TRACEFS_DIR, "tracefs", 0, NULL) == 0 && tracefs_mounted())
 		return 0;
 	if (errno == EPERM || errno == EACCES || geteuid() != 0)

@@ -37,7 +37,7 @@ static pid_t self_pid(struct nohz_sys *sys)
 static int wl_thread_read(struct nohz_sys *sys, pid_t pid, pid_t tid,
 			  struct nohz_wl_thread *t, struct nohz_status *status)
 {
-	char path[128], buf[4096];
+	char path[128], buf[16384];	/* status: masks of 8192 cpus fit */
 	struct nohz_stat st;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
@@ -87,7 +87,7 @@ static int wl_add_proc(struct nohz_sys *sys, struct nohz_workload *w, pid_t pid,
 		       const struct cg_mount *cpu)
 {
 	struct nohz_wl_proc *p;
-	char path[128], text[4096];
+	char path[128], text[8192];
 	struct dirent *de;
 	DIR *d;
 	int rc = 0;
@@ -296,7 +296,7 @@ static void wl_cpuset_of_procs(struct nohz_sys *sys, struct nohz_workload *w,
 {
 	nohz_cpuset_zero(&w->cpuset);
 	for (size_t i = 0; cm && i < w->nprocs; i++) {
-		char path[64], text[4096], cg[512], dir[1024], from[1200];
+		char path[64], text[8192], cg[512], dir[1024], from[1200];
 		struct nohz_cpuset s;
 
 		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)w->procs[i].pid);
@@ -361,7 +361,7 @@ static int wl_finish(struct nohz_sys *sys, struct nohz_workload *w,
  * there for a thread), else /proc/PID/task/ID as captured trees hold it */
 static int thread_status(struct nohz_sys *sys, pid_t id, struct nohz_status *st)
 {
-	char path[300], buf[4096];
+	char path[300], buf[16384];
 	struct dirent *de;
 	DIR *proc;
 	int rc = -ENOENT;
@@ -527,7 +527,7 @@ int nohz_workload_self(struct nohz_sys *sys, struct nohz_workload *w, char *err,
 {
 	struct cg_mounts ms;
 	const struct cg_mount *cm;
-	char text[4096], path[512], dir[1024];
+	char text[8192], path[512], dir[1024];
 	int rc = -ENOENT;
 
 	cg_mounts_read(sys, &ms);

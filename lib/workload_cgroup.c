@@ -460,7 +460,7 @@ static int spec_id(struct nohz_sys *sys, const struct cg_mounts *ms,
 		return -errno;
 	}
 	while ((de = readdir(proc))) {
-		char p[300], text[4096];
+		char p[300], text[8192];
 		struct id_match mt;
 		int k;
 

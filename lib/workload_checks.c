@@ -154,6 +154,17 @@ static void check_affinity(struct wl_ctx *c, struct nohz_finding *f)
 		 "%s): ", bad, w->n, c->isolist);
 }
 
+/* thread_busy - runnable when sampled, or on a cpu for more than share of
+ * the window */
+static bool thread_busy(const struct nohz_workload *w, const struct nohz_wl_thread *t,
+			double share)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	return t->state == 'R' ||
+	       (w->window > 0 && hz > 0 && t->cpu_delta > share * hz * w->window);
+}
+
 /* cpu_taken - a busy thread of the workload is pinned to cpu alone */
 static bool cpu_taken(const struct nohz_workload *w, int cpu)
 {
@@ -161,7 +172,7 @@ static bool cpu_taken(const struct nohz_workload *w, int cpu)
 		const struct nohz_wl_thread *t = &w->t[i];
 
 		if (nohz_cpuset_count(&t->allowed) == 1 && nohz_cpuset_isset(&t->allowed, cpu) &&
-		    (t->state == 'R' || t->cpu_delta > 0))
+		    thread_busy(w, t, 0.1))
 			return true;
 	}
 	return false;
@@ -213,7 +224,7 @@ static void check_pinned(struct wl_ctx *c, struct nohz_finding *f)
 	sb_init(&rb, f->remedy, sizeof(f->remedy));
 	for (size_t i = 0; i < w->n; i++) {
 		const struct nohz_wl_thread *t = &w->t[i];
-		bool busy = t->state == 'R' || t->cpu_delta > 0;
+		bool busy = thread_busy(w, t, 0.1);
 		char a[256];
 
 		if (nohz_cpuset_count(&t->allowed) <= 1)
@@ -334,11 +345,9 @@ static void check_policy_busy_rt(struct wl_ctx *c, struct nohz_finding *f)
 	sb_init(&rb, f->remedy, sizeof(f->remedy));
 	for (size_t i = 0; i < w->n; i++) {
 		const struct nohz_wl_thread *t = &w->t[i];
-		long hz = sysconf(_SC_CLK_TCK);
 
 		/* runnable when sampled, or on a cpu most of the window */
-		if (!is_rt(t) || t->gone || !(t->state == 'R' || (w->window > 0 && hz > 0 &&
-		    t->cpu_delta > 0.5 * hz * w->window)))
+		if (!is_rt(t) || t->gone || !thread_busy(w, t, 0.5))
 			continue;
 		n++;
 		sb_item(&sb, ", ", "%s/%d (%s %u, CPU %d)", t->comm, (int)t->tid,

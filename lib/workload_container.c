@@ -61,7 +61,7 @@ static void own_cpus(struct nohz_sys *sys, struct nohz_container *c)
 {
 	struct cg_mounts ms;
 	const struct cg_mount *m;
-	char text[4096], path[512], dir[1024];
+	char text[8192], path[512], dir[1024];
 
 	cg_mounts_read(sys, &ms);
 	m = cg_cpuset_mount(sys, &ms);
@@ -90,7 +90,7 @@ int nohz_container_detect(struct nohz_sys *sys, struct nohz_container *c)
 	struct strbuf sb;
 	struct nohz_cgroup_info ci;
 	struct cg_mounts ms;
-	char text[4096], *env = NULL;
+	char text[8192], *env = NULL;
 	size_t envlen = 0;
 	int pidns, cgns;
 

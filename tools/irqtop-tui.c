@@ -350,6 +350,15 @@ static void prompt_done(struct tui *u)
 		t->filter = old;
 		return;
 	} else {
+		struct nohz_cpuset beyond;
+
+		nohz_cpuset_andnot(&beyond, &t->filter, &t->k.possible);
+		if (t->have_kernel && !nohz_cpuset_empty(&beyond)) {
+			snprintf(u->msg, sizeof(u->msg), "cpu list '%s' has CPU %d, which this "
+				 "machine cannot have", u->input, nohz_cpuset_next(&beyond, -1));
+			t->filter = old;
+			return;
+		}
 		t->filtered = true;
 	}
 	if (!rebuild(u)) {

@@ -134,6 +134,11 @@ static int run_batch(struct irqtop *t)
 			if (irqtop_build(t, err, sizeof(err)) < 0)
 				irqtop_die("%s", err);
 			irqtop_print_frame(t, ++frame);
+			/* nobody can read the frames (stdout closed, disk full) */
+			if (fflush(stdout) == EOF || ferror(stdout)) {
+				fprintf(stderr, PROG ": cannot write to standard output\n");
+				return -1;
+			}
 			if (t->frames && frame >= t->frames)
 				break;
 		}
@@ -211,6 +216,7 @@ static void parse_args(struct irqtop *t, int argc, char **argv)
 			if (nohz_cpuset_empty(&t->filter))
 				irqtop_die("cannot parse cpu list '%s': it is empty", optarg);
 			t->filtered = true;
+			t->filter_arg = optarg;
 			break;
 		case 'i':
 			t->iso_only = true;
@@ -218,6 +224,8 @@ static void parse_args(struct irqtop *t, int argc, char **argv)
 		case 'd':
 			if (nohz_parse_duration(optarg, &t->interval, err, sizeof(err)) < 0)
 				irqtop_die("cannot parse interval '%s': %s", optarg, err);
+			if (t->interval < 0.001)	/* below that it is a busy loop */
+				irqtop_die("cannot parse interval '%s': shorter than 1ms", optarg);
 			break;
 		case 'a':
 			t->absolute = true;
@@ -248,6 +256,8 @@ static void parse_args(struct irqtop *t, int argc, char **argv)
 			t->json = true;
 			break;
 		case OPT_ROOT:
+			if (!*optarg)
+				irqtop_die("cannot open root '': the path is empty");
 			t->root = optarg;
 			break;
 		case 'h':
@@ -312,6 +322,17 @@ int main(int argc, char **argv)
 		irqtop_die("out of memory");
 
 	t->have_kernel = nohz_kernel_read(t->sys, &t->k) == 0;
+	if (t->have_kernel && t->filtered) {
+		/* offline CPUs of -c are shown once online; impossible ones never */
+		struct nohz_cpuset beyond;
+		char list[256];
+
+		nohz_cpuset_andnot(&beyond, &t->filter, &t->k.possible);
+		if (!nohz_cpuset_empty(&beyond))
+			irqtop_die("cpu list '%s' has CPU %d, which this machine cannot have "
+				    "(possible: %s)", t->filter_arg, nohz_cpuset_next(&beyond, -1),
+				    nohz_cpuset_format(&t->k.possible, list, sizeof(list)));
+	}
 	/* offline cpus of -c are shown once they come online; impossible ones
 	 * never will be */
 	if (t->filtered && t->have_kernel && !nohz_cpuset_subset(&t->filter, &t->k.possible)) {

@@ -32,6 +32,7 @@ struct irqtop {
 	bool absolute, softirqs, batch, json, iso_only, nonzero, loc_ticks;
 	bool filtered;
 	struct nohz_cpuset filter;	/* -c */
+	const char *filter_arg;
 	enum irqtop_sort sort;
 	int sort_cpu;
 	int sort_col;		/* shown column of sort_cpu, -1 none */

@@ -532,6 +532,11 @@ int main(int argc, char **argv)
 	else
 		exit_code = nohz_report_verdict(&r) == NOHZ_FAIL ? NOHZ_EXIT_FAIL :
 							       NOHZ_EXIT_PASS;
+	/* a report nobody could read (stdout closed, disk full) is no verdict */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, TOOL ": cannot write the report to standard output\n");
+		exit_code = NOHZ_EXIT_ERROR;
+	}
 	nohz_live_free(&lv);
 	nohz_workload_free(&wl);
 	nohz_report_free(&r);

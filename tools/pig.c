@@ -38,6 +38,7 @@ struct pig {
 static struct nohz_spin *volatile pig_spin;
 static volatile sig_atomic_t pig_signalled;
 
+/* usage - the -h text */
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -79,6 +80,7 @@ static void usage(FILE *f)
 		NOHZ_SPIN_AUTO_MULT, NOHZ_SPIN_AUTO_FLOOR_NS);
 }
 
+/* die - one line "pig: ..." on stderr, exit 2 */
 static void __attribute__((format(printf, 1, 2), noreturn)) die(const char *fmt, ...)
 {
 	va_list ap;
@@ -91,6 +93,7 @@ static void __attribute__((format(printf, 1, 2), noreturn)) die(const char *fmt,
 	exit(NOHZ_EXIT_ERROR);
 }
 
+/* pig_on_signal - SIGINT/SIGTERM: stop the spinners, results still print */
 static void pig_on_signal(int sig)
 {
 	pig_signalled = 1;
@@ -137,25 +140,16 @@ static uint64_t pig_parse_threshold(const char *s)
 	die("cannot parse threshold '%s': unknown unit '%s' (use ns, us, ms, s)", s, end);
 }
 
-/* pig_check_rt - refuse an endless RT spinner; warn about RT throttling */
-static void pig_check_rt(struct nohz_sys *sys, const struct pig *p)
+/* pig_rt_throttle - RT throttling settings; false when off or unknown */
+static bool pig_rt_throttle(struct nohz_sys *sys, long *runtime, long *period)
 {
-	long runtime, period;
-
-	if (!p->so.fifo_prio)
-		return;
-	if (p->so.seconds <= 0)
-		die("refusing to run a SCHED_FIFO spinner without a time limit (give -s DURATION)");
-	if (nohz_sys_read_long(sys, "/proc/sys/kernel/sched_rt_runtime_us", &runtime) < 0 ||
-	    nohz_sys_read_long(sys, "/proc/sys/kernel/sched_rt_period_us", &period) < 0)
-		return;
-	if (runtime >= 0 && runtime < period)
-		fprintf(stderr, PROG ": warning: RT throttling is on (sched_rt_runtime_us=%ld "
-			"of %ld): SCHED_FIFO spinners are paused %.0f ms every %.0f ms; "
-			"'sysctl kernel.sched_rt_runtime_us=-1' turns it off\n",
-			runtime, period, (period - runtime) / 1e3, period / 1e3);
+	if (nohz_sys_read_long(sys, "/proc/sys/kernel/sched_rt_runtime_us", runtime) < 0 ||
+	    nohz_sys_read_long(sys, "/proc/sys/kernel/sched_rt_period_us", period) < 0)
+		return false;
+	return *runtime >= 0 && *runtime < *period;
 }
 
+/* pig_parse - options into p; bad input dies with one line */
 static void pig_parse(struct pig *p, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -177,8 +171,9 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 	struct nohz_cpuset online;
 	struct nohz_sys *sys;
 	char err[256], buf[256];
-	bool have_c = false, have_t = false;
-	int c;
+	bool have_c = false, have_t = false, throttled;
+	long runtime = 0, period = 0;
+	int c, rc;
 
 	memset(p, 0, sizeof(*p));
 	p->so.measure = true;
@@ -250,12 +245,17 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 		die("unexpected argument '%s' (see pig -h)", argv[optind]);
 	if (have_c && have_t)
 		die("-c and -t cannot be combined");
+	if (p->so.fifo_prio && p->so.seconds <= 0)
+		die("refusing to run a SCHED_FIFO spinner without a time limit (give -s DURATION)");
 
 	sys = nohz_sys_open("/");
 	if (!sys)
 		die("cannot open /: %s", strerror(errno));
-	if (nohz_sys_read_cpuset(sys, "/sys/devices/system/cpu/online", &online) < 0)
-		die("cannot read /sys/devices/system/cpu/online");
+	rc = nohz_sys_read_cpuset(sys, "/sys/devices/system/cpu/online", &online);
+	throttled = p->so.fifo_prio && pig_rt_throttle(sys, &runtime, &period);
+	nohz_sys_close(sys);
+	if (rc < 0)
+		die("cannot read /sys/devices/system/cpu/online: %s", strerror(-rc));
 	if (have_c && !nohz_cpuset_subset(&p->so.cpus, &online)) {
 		struct nohz_cpuset off;
 		char on[256];
@@ -274,8 +274,12 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 		nohz_cpuset_set(&p->so.cpus, cpu);
 	}
 	p->pinned = !have_t;
-	pig_check_rt(sys, p);
-	nohz_sys_close(sys);
+	/* a warning only once the input is known good: bad input is one line */
+	if (throttled)
+		fprintf(stderr, PROG ": warning: RT throttling is on (sched_rt_runtime_us=%ld "
+			"of %ld): SCHED_FIFO spinners are paused %.0f ms every %.0f ms; "
+			"'sysctl kernel.sched_rt_runtime_us=-1' turns it off\n",
+			runtime, period, (period - runtime) / 1e3, period / 1e3);
 
 	if (p->pinned) {
 		p->count_cpus = p->so.cpus;
@@ -313,11 +317,13 @@ static const char *fmt_ns(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
+/* ns_per_loop - wall time per iteration, interruptions included */
 static double ns_per_loop(const struct nohz_gap_stats *st)
 {
 	return st->loops ? (double)st->elapsed_ns / (double)st->loops : 0;
 }
 
+/* print_text - summary table, histogram, counter table */
 static void print_text(const struct pig *p, struct nohz_spin *s)
 {
 	size_t n = nohz_spin_count(s);
@@ -411,6 +417,7 @@ static void print_text(const struct pig *p, struct nohz_spin *s)
 	}
 }
 
+/* print_json - the same as one JSON object */
 static void print_json(const struct pig *p, struct nohz_spin *s)
 {
 	size_t n = nohz_spin_count(s);
@@ -543,7 +550,11 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(stderr, PROG ": stopped before any spinning was measured\n");
 	}
-	fflush(stdout);
+	/* results nobody could read (stdout closed, disk full) are no pass */
+	if ((fflush(stdout) == EOF || ferror(stdout)) && measured) {
+		fprintf(stderr, PROG ": cannot write the results to standard output\n");
+		measured = false;
+	}
 	nohz_spin_free(s);
 	nohz_counters_close(p.ctr);
 	return measured ? NOHZ_EXIT_PASS : NOHZ_EXIT_ERROR;

@@ -199,6 +199,8 @@ static void sb_parse(struct sb *sb, int argc, char **argv)
 			sb->o.trace = true;
 			break;
 		case OPT_ROOT:
+			if (!*optarg)	/* not silently "/" */
+				die("cannot open root '': No such file or directory");
 			sb->root = optarg;
 			break;
 		case 'j':
@@ -480,6 +482,11 @@ int main(int argc, char **argv)
 	sb_watch = NULL;
 	rc = rc < 0 ? NOHZ_EXIT_ERROR :
 	     nohz_dwatch_stats(w)->reported ? NOHZ_EXIT_FAIL : NOHZ_EXIT_PASS;
+	/* a report nobody could read (stdout closed, disk full) is no verdict */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, PROG ": cannot write the report to standard output\n");
+		rc = NOHZ_EXIT_ERROR;
+	}
 	nohz_dwatch_close(w);
 	nohz_sys_close(sys);
 	return rc;

@@ -92,21 +92,27 @@ fi
 wait "$pid"; RC=$?
 expect_rc pig.pinned.exit 0
 
-# --- stops on time: wall time within 5%, also as a SCHED_FIFO spinner
+# --- stops on time: wall time within 5%, also as a SCHED_FIFO spinner.
+# Up to three tries: on a loaded machine starting a process can wait.
 for prio in 0 10; do
 	args="-c $CPU -s 4 -q"
 	[ "$prio" -gt 0 ] && args="$args -p $prio"
-	t0=$(now)
-	"$PIG" $args > "$T_TMP/time.out" 2> "$T_TMP/time.err"; RC=$?
-	t1=$(now)
-	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 	name=pig.on_time; [ "$prio" -gt 0 ] && name=pig.on_time.fifo
+	walls=
+	for try in 1 2 3; do
+		t0=$(now)
+		"$PIG" $args > "$T_TMP/time.out" 2> "$T_TMP/time.err"; RC=$?
+		t1=$(now)
+		wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+		walls="$walls ${wall}s"
+		[ "$RC" = 0 ] && within "$wall" 4 5 && break
+	done
 	if [ "$RC" != 0 ]; then
 		fail "$name" "exit $RC: $(head -n 1 "$T_TMP/time.err")"
 	elif within "$wall" 4 5; then
 		ok "$name"
 	else
-		fail "$name" "pig -s 4 took ${wall}s"
+		fail "$name" "pig -s 4 took$walls"
 	fi
 done
 
@@ -188,6 +194,7 @@ bad_case pig.bad.negative "cannot parse duration '-2'" -s -2
 bad_case pig.bad.cpulist "cannot parse cpu list 'x1'" -c x1 -s 1
 bad_case pig.bad.offline "CPU $off is not online \(online: $(cat /sys/devices/system/cpu/online)\)" \
 	-c "$off" -s 1
+bad_case pig.bad.offline_rt "CPU $off is not online" -c "$off" -p 5 -s 1
 bad_case pig.bad.threads "cannot parse thread count 'lots'" -t lots -s 1
 bad_case pig.bad.both "-c and -t cannot be combined" -c 1 -t 2 -s 1
 bad_case pig.bad.prio "cannot parse priority '0'" -p 0 -s 1
@@ -223,7 +230,13 @@ for sig in INT TERM; do
 	wait "$pid"; RC=$?
 	t1=$(now)
 	took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-	left=$(grep -l '^pig/' /proc/[0-9]*/task/*/comm 2> /dev/null | wc -l)
+	# spinner threads of any pig this script started (other pigs may run)
+	left=0
+	for c in $(grep -l '^pig/' /proc/[0-9]*/task/*/comm 2> /dev/null); do
+		p=${c#/proc/}; p=${p%%/*}
+		[ "$p" = "$pid" ] || [ "$(awk '/^PPid:/ { print $2 }' /proc/"$p"/status 2> /dev/null)" = $$ ] &&
+			left=$((left + 1))
+	done
 	loops=$(jget "$T_TMP/sig.json" 'd["spinners"][0]["loops"]')
 	intr=$(jget "$T_TMP/sig.json" 'd["interrupted"]')
 	el=$(jget "$T_TMP/sig.json" 'd["spinners"][0]["elapsed_ns"] / 1e9')

@@ -65,7 +65,11 @@ bad sort "unknown sort key" --root "$ISO4" -s bogus -b -n 1
 bad option "unknown option '--bogus'" --bogus
 bad optarg "option '-c' needs an argument" -c
 bad root "cannot open root '/nonexistent'" --root /nonexistent -b -n 1
-bad nocpu "no CPU to show: /proc/interrupts has CPUs 0-3" --root "$ISO4" -c 9 -b -n 1
+bad nocpu "no CPU to show: /proc/interrupts has CPUs 0-3" --root "$ISO4" -c 0 -i -b -n 1
+bad impossible_cpu "cpu list '2-5' has CPU 4, which this machine cannot have \(possible: 0-3\)" \
+	--root "$ISO4" -c 2-5 -b -n 1
+bad tiny_interval "cannot parse interval '10us': shorter than 1ms" --root "$ISO4" -d 10us -b -n 1
+bad empty_root "cannot open root '': the path is empty" --root '' -b -n 1
 mkdir -p "$T_TMP/garbage/proc"
 printf 'hello world\nnot interrupts\n' > "$T_TMP/garbage/proc/interrupts"
 bad garbage "cannot parse $T_TMP/garbage/proc/interrupts: line 1" --root "$T_TMP/garbage" -b -n 1

@@ -63,7 +63,7 @@ bad() {
 	fi
 }
 
-ALL_W="w:irq w:kthreads w:user w:runnable w:unbound w:default_affinity w:cpumask w:writeback"
+ALL_W=(w:irq w:kthreads w:user w:runnable w:unbound w:default_affinity w:cpumask w:writeback)
 
 # ---------------------------------------------------------------- trees
 for f in isolated16 misconfigured16 warn16 bootcpu4 nohzoff2; do
@@ -86,17 +86,16 @@ fi
 F=$FIX/isolated16
 nc isolated16 "$F" 0
 W "$T_TMP/isolated16.json" isolated16 "$F" schema untruncated verdict=PASS cpus=1-15 \
-	others=PASS $ALL_W \
+	others=PASS "${ALL_W[@]}" \
 	'kernel.hz~HZ=1000' 'boot.nohz_full~1-15' \
 	'irq.irqbalance~IRQBALANCE_BANNED_CPULIST=1-15' 'tuned~1-15'
 nc isolated16-c "$F" 0 -c 1-15
 W "$T_TMP/isolated16-c.json" isolated16-c "$F" verdict=PASS cpus=1-15 others=PASS
 nc isolated16-c3 "$F" 0 -c 3
-W "$T_TMP/isolated16-c3.json" isolated16-c3 "$F" cpus=3 $ALL_W 'cpu.online=PASS' \
+W "$T_TMP/isolated16-c3.json" isolated16-c3 "$F" cpus=3 "${ALL_W[@]}" 'cpu.online=PASS' \
 	'boot.nohz_full=PASS' 'threads.runnable=PASS'
 # --root means static checks only: no live test even when -d is given
-(cd "$FIX" && "$N" --root isolated16/ -d 30 -j > "$T_TMP/rel.json" 2> "$T_TMP/rel.err")
-RC=$?
+run_tool "$T_TMP/rel.json" "$T_TMP/rel.err" env -C "$FIX" "$N" --root isolated16/ -d 30 -j
 expect_rc "isolated16 relative --root with -d: exit code" 0
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit("live" in d or d["cpus"] != "1-15")' \
 	"$T_TMP/rel.json" 2>/dev/null; then
@@ -118,7 +117,7 @@ fi
 F=$FIX/misconfigured16
 nc misconfigured16 "$F" 1
 W "$T_TMP/misconfigured16.json" misconfigured16 "$F" schema untruncated skipreasons \
-	verdict=FAIL cpus=1-15 $ALL_W \
+	verdict=FAIL cpus=1-15 "${ALL_W[@]}" \
 	irq.affinity=FAIL threads.kthreads=FAIL work.writeback=FAIL \
 	work.cpumask=FAIL irq.irqbalance=FAIL tuned=FAIL \
 	sysctl.stat_interval=WARN mm.thp=WARN boot.isolcpus=WARN boot.extras=WARN \
@@ -157,7 +156,7 @@ else
 	skip "misconfigured16: same report from a copy on tmpfs" "no writable /dev/shm"
 fi
 nc misconfigured16-c "$F" 1 -c 2-15
-W "$T_TMP/misconfigured16-c.json" misconfigured16-c "$F" cpus=2-15 verdict=FAIL $ALL_W \
+W "$T_TMP/misconfigured16-c.json" misconfigured16-c "$F" cpus=2-15 verdict=FAIL "${ALL_W[@]}" \
 	'irq.affinity!~ -> 1(,|$)' 'irq.default_affinity@echo 3 > '
 run_tool "$T_TMP/q.out" "$T_TMP/q.err" "$N" --root "$F" -q
 expect_rc "misconfigured16 -q: exit code" 1
@@ -171,7 +170,7 @@ fi
 # ---------------------------------------------------------------- warn16
 F=$FIX/warn16
 nc warn16 "$F" 0
-W "$T_TMP/warn16.json" warn16 "$F" schema untruncated skipreasons verdict=WARN cpus=2-15 $ALL_W \
+W "$T_TMP/warn16.json" warn16 "$F" schema untruncated skipreasons verdict=WARN cpus=2-15 "${ALL_W[@]}" \
 	cpu.housekeeping=WARN cpu.smt=WARN boot.isolcpus=WARN boot.extras=WARN \
 	irq.default_affinity=WARN work.unbound=WARN threads.user=WARN threads.runnable=WARN \
 	sysctl.stat_interval=WARN sysctl.watchdog=WARN sysctl.timer_migration=WARN \
@@ -192,7 +191,7 @@ W "$T_TMP/warn16-node0.json" warn16-node0 "$F" cpus=2-3 cpu.smt=WARN 'cpu.smt~CP
 # ---------------------------------------------------------------- bootcpu4
 F=$FIX/bootcpu4
 nc bootcpu4 "$F" 1
-W "$T_TMP/bootcpu4.json" bootcpu4 "$F" schema untruncated skipreasons verdict=FAIL cpus=1-3 $ALL_W \
+W "$T_TMP/bootcpu4.json" bootcpu4 "$F" schema untruncated skipreasons verdict=FAIL cpus=1-3 "${ALL_W[@]}" \
 	boot.nohz_full=FAIL power.governor=SKIP mm.mce=SKIP 'tuned=PASS|SKIP' others=PASS \
 	'boot.nohz_full~0-3' 'boot.nohz_full~1-3' 'boot.nohz_full@nohz_full=1-3' \
 	'boot.isolcpus~1-3' 'boot.isolcpus~rt\.slice' 'irq.irqbalance~nohz_full|isolated'
@@ -200,7 +199,7 @@ W "$T_TMP/bootcpu4.json" bootcpu4 "$F" schema untruncated skipreasons verdict=FA
 # ---------------------------------------------------------------- nohzoff2
 F=$FIX/nohzoff2
 nc nohzoff2 "$F" 1
-W "$T_TMP/nohzoff2.json" nohzoff2 "$F" schema untruncated skipreasons verdict=FAIL cpus=1 $ALL_W \
+W "$T_TMP/nohzoff2.json" nohzoff2 "$F" schema untruncated skipreasons verdict=FAIL cpus=1 "${ALL_W[@]}" \
 	kernel.config=FAIL kernel.hz=PASS boot.nohz_full=FAIL boot.rcu_nocbs=FAIL \
 	irq.affinity=FAIL work.cpumask=FAIL work.writeback=FAIL threads.kthreads=FAIL \
 	'kernel.config~NO_HZ_FULL' 'kernel.config~/boot/config-6.1.0-13-amd64' 'kernel.hz~HZ=250' \
@@ -242,7 +241,7 @@ if [ -f "$F/.mkfixture" ]; then
 	t0=$(date +%s.%N)
 	nc cpus1024 "$F" 0
 	echo "# cpus1024: text + JSON run took $(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $t0 }") s"
-	W "$T_TMP/cpus1024.json" cpus1024 "$F" schema untruncated verdict=PASS others=PASS $ALL_W \
+	W "$T_TMP/cpus1024.json" cpus1024 "$F" schema untruncated verdict=PASS others=PASS "${ALL_W[@]}" \
 		"cpus=$(cat "$F/sys/devices/system/cpu/nohz_full")" 'irq.affinity~\b5000 IRQs'
 else
 	fail "cpus1024: generated" "mkfixture.py -o $GEN cpus1024 failed"

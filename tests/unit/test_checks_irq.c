@@ -138,12 +138,18 @@ static void test_irqbalance(void **state)
 	struct nohz_report r;
 
 	tree_thread(root, 700, 700, "irqbalance", 'S', USER_FLAGS, 0, "0");
+	/* no banned list: irqbalance itself keeps off isolated + nohz_full */
 	run(root, "1-3", &r);
-	expect(&r, "irq.irqbalance", NOHZ_FAIL, "pid 700", "IRQBALANCE_BANNED_CPULIST=1-3");
+	expect(&r, "irq.irqbalance", NOHZ_PASS, "pid 700", NULL);
+	nohz_report_free(&r);
+	tree_put(root, "sys/devices/system/cpu/nohz_full", "2-3\n");
+	tree_put(root, "sys/devices/system/cpu/isolated", "\n");
+	run(root, "1-3", &r);
+	expect(&r, "irq.irqbalance", NOHZ_FAIL, "CPUs 1 ", "IRQBALANCE_BANNED_CPULIST=1-3");
 	nohz_report_free(&r);
 	tree_put(root, "etc/default/irqbalance", "# banned\nIRQBALANCE_BANNED_CPULIST=1-3\n");
 	run(root, "1-3", &r);
-	expect(&r, "irq.irqbalance", NOHZ_PASS, "bans the targets", NULL);
+	expect(&r, "irq.irqbalance", NOHZ_PASS, "keeps off the targets", NULL);
 	nohz_report_free(&r);
 	tree_put(root, "etc/default/irqbalance", "IRQBALANCE_BANNED_CPUS=\"00000006\"\n");
 	run(root, "1-3", &r);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * test_fuzz_regress.c - inputs the fuzz targets of tests/fuzz/ found
- * breaking a parser, kept so that the fix stays.  Each test names the
- * target and what went wrong before the fix.
+ * test_fuzz_regress.c - inputs that the fuzz targets of tests/fuzz/ and
+ * the bad-input matrix (tests/tools/badinput.sh) found breaking the library,
+ * kept so that the fixes stay.  Each test names who found it and what went
+ * wrong before the fix.  Run under the sanitizer build too (make SAN=1),
+ * where the undefined behaviour ones abort.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -99,11 +102,107 @@ static void test_interrupts_zero_file(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* tmp_root - an empty directory; rm_root removes it again */
+static void tmp_root(char *root, size_t len)
+{
+	snprintf(root, len, "%s/nohz-regress.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(root));
+}
+
+static void rm_root(const char *root)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int count_d(const struct nohz_dthread *t, void *arg)
+{
+	(void)t;
+	++*(int *)arg;
+	return 0;
+}
+
+/*
+ * badinput (sleeping-beauties --root on a tree whose proc/ is empty): the
+ * repeated scanner sorted an empty pid list through qsort(NULL, 0, ...),
+ * undefined behaviour that UBSan stops on.
+ */
+static void test_dscan_empty_proc(void **state)
+{
+	char root[4096], path[4200];
+	struct nohz_dscan *ds;
+	struct nohz_sys *sys;
+	int n = 0;
+
+	(void)state;
+	tmp_root(root, sizeof(root));
+	snprintf(path, sizeof(path), "%s/proc", root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	sys = nohz_sys_open(root);
+	assert_non_null(sys);
+	assert_int_equal(nohz_dscan_open(&ds, sys, NULL, 0), 0);
+	assert_int_equal(nohz_dscan_run(ds, count_d, &n), 0);
+	assert_int_equal(nohz_dscan_run(ds, count_d, &n), 0);
+	assert_int_equal(n, 0);
+	nohz_dscan_close(ds);
+	assert_int_equal(nohz_dstate_scan(sys, NULL, 0, true, count_d, &n), 0);
+	nohz_sys_close(sys);
+	rm_root(root);
+}
+
+/*
+ * badinput (pig -s 0.0000000001): a duration shorter than half a clock
+ * tick rounded to a deadline of 0 ticks, which the spinners read as "no
+ * limit": the run never ended.  alarm() turns a regression into a failed
+ * test instead of a hung one.
+ */
+static void test_spin_tiny_duration(void **state)
+{
+	struct nohz_spin_opts o;
+	struct nohz_spin *s;
+	char err[256];
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	nohz_cpuset_set(&o.cpus, 0);
+	o.measure = true;
+	o.seconds = 1e-10;
+	alarm(60);
+	assert_int_equal(nohz_spin_start(&s, &o, err, sizeof(err)), 0);
+	assert_int_equal(nohz_spin_wait(s), 0);	/* returns without a stop */
+	alarm(0);
+	assert_true(nohz_spin_stats(s, 0)->loops >= 1);
+	nohz_spin_free(s);
+}
+
+/*
+ * badinput (--root ''): an empty root opened the live system, so a tool
+ * given an unset variable as its captured tree reported on this host.
+ */
+static void test_sys_empty_root(void **state)
+{
+	struct nohz_sys *sys;
+
+	(void)state;
+	errno = 0;
+	assert_null(nohz_sys_open(""));
+	assert_int_equal(errno, ENOENT);
+	sys = nohz_sys_open(NULL);	/* NULL stays the live system */
+	assert_non_null(sys);
+	assert_true(nohz_sys_live(sys));
+	nohz_sys_close(sys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interrupts_nul_byte),
 		cmocka_unit_test(test_interrupts_zero_file),
+		cmocka_unit_test(test_dscan_empty_proc),
+		cmocka_unit_test(test_spin_tiny_duration),
+		cmocka_unit_test(test_sys_empty_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

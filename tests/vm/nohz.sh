@@ -13,11 +13,12 @@ if [ -n "$why" ]; then
 fi
 
 mkdir -p "$VM_LOGS"
-# one suite at a time: the guests share build/vm and two suites would
-# starve each other's vCPUs
-exec 9>"$VM_DIR/.lock"
+# one suite at a time on this machine (whatever its VM_DIR): two suites
+# starve each other's vCPUs and the tick counts stop meaning anything
+exec 9>"${TMPDIR:-/tmp}/nohz-tools-vm.lock"
+t_wait=$EPOCHREALTIME
 if ! flock -w "$((VM_TIMEOUT * 8))" 9; then
-	fail "vm" "another VM suite held build/vm/.lock too long"
+	fail "vm" "another VM suite held ${TMPDIR:-/tmp}/nohz-tools-vm.lock too long"
 	exit 0
 fi
 t_start=$EPOCHREALTIME
@@ -76,9 +77,11 @@ for VM_NAME in "${names[@]}"; do
 done
 
 {
-	printf 'vm suite: %d guests, %d at a time: boots %.1f s, total %.1f s; load %s\n' \
+	printf 'vm suite: %d guests, %d at a time: boots %.1f s, total %.1f s' \
 		"${#names[@]}" "$VM_JOBS" "$(awk "BEGIN { print $t_end - $t_boot }")" \
-		"$(awk "BEGIN { print $EPOCHREALTIME - $t_start }")" "$load0 -> $(cut -d' ' -f1-3 /proc/loadavg)"
+		"$(awk "BEGIN { print $EPOCHREALTIME - $t_start }")"
+	printf ' (+%.1f s waiting for another suite); load average %s\n' \
+		"$(awk "BEGIN { print $t_start - $t_wait }")" "$load0 -> $(cut -d' ' -f1-3 /proc/loadavg)"
 	for n in "${names[@]}"; do
 		rc=none secs=0
 		[ -f "$VM_LOGS/$n.time" ] && read -r rc secs < "$VM_LOGS/$n.time"

@@ -35,9 +35,12 @@ vm_initramfs() {
 	for a in $(/bin/busybox --list); do
 		[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
 	done
+	# stripped: the guest kernel inflates the archive under TCG, and debug
+	# info would triple its size
 	for t in "${VM_STATIC:-$TOP/build/static}"/*.static; do
 		[ -x "$t" ] || continue
-		cp "$t" "$root/bin/$(basename "$t" .static)"
+		strip -o "$root/bin/$(basename "$t" .static)" "$t" 2>/dev/null ||
+			cp "$t" "$root/bin/$(basename "$t" .static)"
 		basename "$t" .static
 	done
 	for t in "${VM_STATIC:-$TOP/build/static}"/tests/helpers/*; do

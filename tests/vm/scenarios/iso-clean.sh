@@ -12,7 +12,7 @@ guest() {
 	vm_measure witness 30 sleep 3
 	vm_spin_stop
 	vm_measure check 60 nohz-check -c 1-3 -d 10 -j
-	vm_measure text 60 nohz-check -c 1-3 -d 10
+	vm_measure text 60 nohz-check -c 1-3 -d 5
 }
 
 host() {

@@ -11,7 +11,7 @@ guest() {
 	vm_spin 1
 	sleep 1
 	vm_measure check 60 nohz-check -c 1-3 -d 10 -j
-	vm_measure text 60 nohz-check -c 1-3 -d 5
+	vm_measure text 60 nohz-check -c 1-3 -d 3
 	vm_spin_stop
 }
 
