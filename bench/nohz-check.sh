@@ -298,8 +298,8 @@ for k in ("nohz-check", "no-explain", "perf", "none"):
         continue
     M[k] = [med([r[i] for r in rs]) for i in range(len(cols))]
     lo = min(r[6] for r in rs); hi = max(r[6] for r in rs)
-    cells = ["%g" % round(v, 1) for v in M[k]]
-    cells[6] += " (%g-%g)" % (lo, hi)
+    cells = ["%.0f" % v if abs(v) >= 100 else "%.1f" % v for v in M[k]]
+    cells[6] += " (%.0f-%.0f)" % (lo, hi)
     print("| %s | %d | %s |" % (names[k], len(rs), " | ".join(cells)))
 print()
 def ratio(x, y):
@@ -326,11 +326,14 @@ if "perf" in M:
                      "met" if ipi(a) <= ipi(b) else "NOT met"))
     print()
 EOF
-echo "nohz-check also opens a tracefs instance for its explanation (on by default): enabling"
-echo "and disabling tracepoints patches kernel text, which interrupts every CPU once (CAL"
-echo "or TLB); perf stat's tracepoint counters do the same through perf.  The rest of both"
-echo "rows is the machine: LOC is the tick (no NO_HZ_FULL here), softirqs are mostly TIMER"
-echo "and RCU."
+echo "Where a measurer's own interruptions show: IPIs.  Turning a tracepoint on or off"
+echo "patches kernel text, and patching interrupts every CPU with function-call IPIs"
+echo "(CAL).  perf stat and nohz-check --no-explain open the same 7 tracepoint"
+echo "counters; by default nohz-check also traces the target CPUs in a tracefs instance"
+echo "(16 tracepoints) so that it can explain a FAIL, and the difference between its two"
+echo "rows is that tracing.  LOC is the tick (no NO_HZ_FULL here), other IRQs and"
+echo "softirqs are mostly the machine's own traffic: their spread over the rounds is"
+echo "the noise floor."
 echo
 
 # ------------------------------------------------------------ 3. static speed

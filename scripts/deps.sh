@@ -7,7 +7,7 @@ want_build="pkg-config gcc make zlib1g-dev libtracefs-dev libtraceevent-dev libn
 want_test="libcmocka-dev tmux python3 linux-perf libfuse3-dev fuse3 man-db groff-base bsdextrautils
 	valgrind util-linux clang libclang-rt-14-dev"
 want_vm="qemu-system-x86 busybox-static cpio gzip python3"
-want_bench="rt-tests procps irqtop"
+want_bench="rt-tests procps irqtop linux-perf bc"
 # libFuzzer: clang and its runtime (libclang_rt.fuzzer)
 want_fuzz="clang libclang-rt-14-dev zlib1g-dev"
 
