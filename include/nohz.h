@@ -161,6 +161,7 @@ int nohz_isolcpus_parse(const char *val, struct nohz_isolcpus *iso, char *err,
 /* ------------------------------------------------------------------ */
 
 #define NOHZ_PF_KTHREAD 0x00200000u	/* task->flags bit for kernel threads */
+#define NOHZ_PF_NO_SETAFFINITY 0x04000000u	/* affinity cannot be changed */
 
 struct nohz_stat {
 	pid_t tid;

@@ -31,7 +31,7 @@ void check_threads_kthreads(struct check_ctx *c, struct nohz_finding *f)
 {
 	struct strbuf sb, rb;
 	char pids[NOHZ_REMEDY_LEN];
-	int bad = 0, seen = 0;
+	int bad = 0, seen = 0, fixed = 0;
 
 	if (!c->threads_ok || !c->nthreads)
 		return thread_scan_skip(c, f);
@@ -50,9 +50,15 @@ void check_threads_kthreads(struct check_ctx *c, struct nohz_finding *f)
 		if (nohz_cpuset_count(&t->status.cpus_allowed) == 1 &&
 		    !nohz_cpuset_intersects(&t->status.cpus_allowed, &c->t))
 			continue;
-		/* kthreadd and per-CPU kthreads parked on a CPU are not movable */
+		/* per-CPU kthreads parked on a CPU are not movable */
 		if (nohz_kthread_percpu(t->stat.comm))
 			continue;
+		/* nor are workqueue rescuers and others the kernel keeps wide; they
+		 * sleep unless memory is short, so they are counted, not failed */
+		if (t->stat.flags & NOHZ_PF_NO_SETAFFINITY) {
+			fixed++;
+			continue;
+		}
 		bad++;
 		sb_item(&sb, ", ", "%s (pid %d, cpus %s)", t->stat.comm, t->stat.tid,
 			nohz_cpuset_format(&t->status.cpus_allowed, b, sizeof(b)));
@@ -60,7 +66,12 @@ void check_threads_kthreads(struct check_ctx *c, struct nohz_finding *f)
 	}
 	sb_finish(&sb);
 	if (!bad) {
-		f_set(f, NOHZ_PASS, "%d kernel threads; none unbound on %s", seen, c->tlist);
+		f_set(f, NOHZ_PASS, "%d kernel threads; none movable left on %s", seen,
+		      c->tlist);
+		if (fixed)
+			snprintf(f->evidence + strlen(f->evidence),
+				 sizeof(f->evidence) - strlen(f->evidence),
+				 " (%d more the kernel keeps wide: PF_NO_SETAFFINITY)", fixed);
 		return;
 	}
 	{

@@ -138,7 +138,6 @@ static int read_dir(struct nohz_dscan *s, int dirfd, pid_t **out, size_t *n,
 	if (len < 0)
 		return -errno;
 	if (*n)		/* *out is still NULL when nothing was listed */
-		if (*n)
 		qsort(*out, *n, sizeof(**out), pid_cmp);
 	return 0;
 }

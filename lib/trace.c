@@ -124,6 +124,20 @@ static void trace_drain(struct nohz_trace *t)
 		}
 }
 
+/* trace_flush - the partly filled last page of each cpu, which a plain read
+ * leaves behind */
+static void trace_flush(struct nohz_trace *t)
+{
+	for (size_t i = 0; i < t->nrd; i++)
+		for (int n = 0; n < PAGES_PER_PASS; n++) {
+			int got = tracefs_cpu_flush(t->rd[i].tcpu, t->rd[i].page);
+
+			if (got <= 0)
+				break;
+			reader_page(t, &t->rd[i]);
+		}
+}
+
 static void *trace_reader(void *arg)
 {
 	struct nohz_trace *t = arg;
@@ -151,8 +165,10 @@ static void *trace_reader(void *arg)
 			;
 	}
 	pthread_mutex_unlock(&t->lock);
-	if (t->state == R_STOP)
+	if (t->state == R_STOP) {
 		trace_drain(t);		/* tracing is off: the rest */
+		trace_flush(t);
+	}
 	if (t->dump)
 		fflush(t->dump);
 	return NULL;

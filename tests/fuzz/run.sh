@@ -5,7 +5,8 @@
 #   FAIL: fuzz/NAME: crash: build/fuzz/crash/NAME-crash-...  (then its report)
 # Usage: tests/fuzz/run.sh SECONDS [NAME...]     (NAME: cpulist, stat, ...)
 # Seeds come from tests/fuzz/corpus/NAME (read only); what the fuzzer adds
-# goes to build/fuzz/corpus/NAME, kept between runs.  Logs: build/fuzz/log/.
+# goes to build/fuzz/corpus/NAME, kept between runs.  The log of a failed
+# target stays in build/fuzz/log/.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 FB=${FUZZ_B:-$TOP/build/fuzz}
 secs=${1:-60}
@@ -40,7 +41,7 @@ for n in "${names[@]}"; do
 	fi
 	work=$FB/corpus/$n
 	seeds=$TOP/tests/fuzz/corpus/$n
-	log=$FB/log/$n.log
+	log=$FB/log/$n.$$.log	# kept when the target fails
 	mkdir -p "$work"
 	dirs=()
 	[ -d "$seeds" ] && dirs=("$seeds")
@@ -66,6 +67,7 @@ for n in "${names[@]}"; do
 	if [ $frc -eq 0 ] && [ -n "$execs" ]; then
 		rate=$(awk -v e="$execs" -v s="$el" 'BEGIN { printf "%.0f", (s > 0 ? e / s : e) }')
 		echo "PASS: fuzz/$n: $execs execs in $el s ($rate/s), corpus $ninputs inputs"
+		rm -f "$log"
 	else
 		echo "FAIL: fuzz/$n: exit $frc${art:+, crash: $art} (log: $log)"
 		grep -E 'ERROR: |SUMMARY: |runtime error|invariant failed' "$log" | head -5 | sed 's/^/    /'

@@ -16,12 +16,14 @@ VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=de
 # vg NAME WANT_RC... -- TOOL ARGS... - run under valgrind with a timeout;
 # exit codes the tool may give are listed before --
 vg() {
-	local name=$1 want=() rc log=$T_TMP/vg.err
+	local name=$1 want=() rc t0 secs log=$T_TMP/vg.err
 	shift
 	while [ "$1" != -- ]; do want+=("$1"); shift; done
 	shift
+	t0=$(date +%s%N)
 	timeout -k 5 180 "${VG[@]}" "$@" </dev/null >"$T_TMP/vg.out" 2>"$log"
 	rc=$?
+	secs=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 	if grep -Eq 'Invalid (read|write|free)|uninitialised|definitely lost: [1-9]|Mismatched free' "$log" ||
 	   [ "$rc" = 99 ]; then
 		fail "valgrind $name" "$(grep -Em3 'Invalid|uninitialised|definitely|Mismatched|at 0x' "$log" | tr '\n' '|' | cut -c1-300)"
@@ -30,7 +32,7 @@ vg() {
 	elif [[ " ${want[*]} " != *" $rc "* ]]; then
 		fail "valgrind $name" "exit $rc, want ${want[*]}: $(tail -n 2 "$log" | tr '\n' ' ')"
 	else
-		ok "valgrind $name (exit $rc)"
+		ok "valgrind $name (exit $rc, ${secs}s)"
 	fi
 }
 
@@ -60,8 +62,9 @@ else
 	skip "valgrind canary" "no C compiler"
 fi
 
-# about 3 s a run: the host, and the fixtures that reach the most checks
-# (all PASS, all FAIL, absent files, a cgroup partition)
+# 1-3 s a run: the host, and the fixtures that reach the most checks
+# (all PASS, all FAIL, files absent, a cgroup partition); badinput.sh runs
+# the sanitizer build on damaged copies of all of them
 vg "nohz-check --static-only" 0 1 -- "$B/nohz-check" --static-only
 for fx in isolated16 misconfigured16 missing bootcpu4; do
 	vg "nohz-check -s -j -r $fx" 0 1 -- "$B/nohz-check" -s -j -r "$FIX/$fx"
@@ -70,14 +73,13 @@ vg "irqtop -b -n 2 -d 0.2" 0 -- "$B/irqtop" -b -n 2 -d 0.2
 vg "irqtop --root irqtop-iso4 -j -S -n 2" 0 -- \
 	"$B/irqtop" --root "$FIX/irqtop-iso4" -j -S -n 2 -d 0.1
 vg "pig -c 1 -s 0.5" 0 -- "$B/pig" -c 1 -s 0.5
-vg "pig -t 2 -s 0.3 -j" 0 -- "$B/pig" -t 2 -s 0.3 -j
 vg "sleeping-beauties -d 0.5" 0 1 -- "$B/sleeping-beauties" -d 0.5
 vg "sleeping-beauties --root dstate-host -n 3" 0 1 -- \
 	"$B/sleeping-beauties" --root "$FIX/dstate-host" -n 3 -i 10ms -t 0
 if is_root; then
 	# the live paths: perf counters, tracefs instances, spinners
 	vg "nohz-check -c 1 -d 1 --explain" 0 1 -- "$B/nohz-check" -c 1 -d 1 --explain
-	vg "pig -c 1 -s 0.5 --count" 0 -- "$B/pig" -c 1 -s 0.5 --count
+	vg "pig -t 2 -s 0.5 --count -j" 0 -- "$B/pig" -t 2 -s 0.5 --count -j
 	vg "sleeping-beauties --trace -d 0.5" 0 1 -- "$B/sleeping-beauties" --trace -d 0.5
 else
 	skip "valgrind live paths" "not root (perf events, tracefs)"

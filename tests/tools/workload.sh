@@ -172,3 +172,40 @@ bad "--cgroup path not in the tree" "no such cgroup" --root "$V2" --cgroup /sys/
 bad "--cgroup id of no process" "names 'feedfacefeed'" --root "$V2" --cgroup feedfacefeed
 bad "--cgroup with -c" "-c cannot be used with --cgroup" --root "$V2" --cgroup "${ID2:0:12}" -c 2
 bad "--cgroup without an argument" "needs an argument" --root "$V2" --cgroup
+
+# --- damaged trees ---------------------------------------------------------
+# every file of a copy cut at a random length, or removed (fixed seeds): any
+# verdict, but exit 2 only with one line, never a signal or sanitizer report
+NS=$N
+[ -x "$TOP/build/san/nohz-check" ] && NS=$TOP/build/san/nohz-check
+nbad=0 nrun=0 rcs=""
+for seed in 1 2 3 4; do
+	for tree in workload-v2 workload-v1; do
+		d=$T_TMP/dmg-$tree-$seed
+		rm -rf "$d"; cp -r "$FIX/$tree" "$d"
+		python3 - "$d" "$seed" <<'PY'
+import os, random, sys
+rnd = random.Random(int(sys.argv[2]))
+for dp, _, files in sorted(os.walk(sys.argv[1])):
+    for f in sorted(files):
+        p = os.path.join(dp, f)
+        if rnd.random() < 0.15:
+            os.unlink(p)
+        elif rnd.random() < 0.3:
+            os.truncate(p, rnd.randint(0, os.path.getsize(p)))
+PY
+		id=$([ $tree = workload-v2 ] && echo "${ID2:0:12}" || echo "${ID1:0:12}")
+		for args in "--cgroup $id" "--pid 4100" "--pid 5300" "--cgroup docker" "--cgroup system.slice"; do
+			ASAN_OPTIONS=exitcode=99 UBSAN_OPTIONS=halt_on_error=1:exitcode=98 \
+				timeout 20 "$NS" --root "$d" $args -j > "$T_TMP/dmg.out" 2> "$T_TMP/dmg.err"
+			rc=$? nrun=$((nrun + 1)) rcs="$rcs $rc"
+			if [ $rc -gt 2 ] || { [ $rc = 2 ] && [ "$(wc -l < "$T_TMP/dmg.err")" != 1 ]; } ||
+			   { [ $rc -lt 2 ] && ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_TMP/dmg.out" 2>/dev/null; }; then
+				nbad=$((nbad + 1))
+				fail "damaged $tree seed $seed: $args" "exit $rc: $(head -c 200 "$T_TMP/dmg.err" | tr '\n' '|')"
+			fi
+		done
+	done
+done
+mix=$(printf '%s\n' $rcs | sort | uniq -c | awk '{ s = s (NR > 1 ? ", " : "") $1 " x exit " $2 } END { print s }')
+[ $nbad = 0 ] && ok "damaged trees: $nrun runs of $(basename "$NS") with --pid/--cgroup: exit 0-2, one line on 2, JSON otherwise ($mix)"

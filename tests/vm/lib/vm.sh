@@ -4,7 +4,8 @@
 #
 # Environment: VM_DIR (build/vm), VM_TIMEOUT (seconds per boot, 180),
 # VM_JOBS (guests booted at once, 2), VM_ONLY (scenario names to run),
-# VM_STATIC (directory of the static tools, build/static), VM_REJUDGE (1:
+# VM_STATIC (directory of the static tools, build/static), VM_LOCK_WAIT
+# (seconds to wait for another suite, 900), VM_REJUDGE (1:
 # boot nothing, judge the logs of the last run again).
 
 VM_DIR=${VM_DIR:-$TOP/build/vm}
@@ -20,8 +21,9 @@ vm_need() {
 	for c in qemu-system-x86_64 cpio gzip python3; do
 		command -v "$c" >/dev/null || { echo "$c not installed (scripts/deps.sh vm)"; return; }
 	done
-	[ -x /bin/busybox ] && LC_ALL=C ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
-		{ echo "no static /bin/busybox (busybox-static)"; return; }
+	if ! [ -x /bin/busybox ] || ! LC_ALL=C ldd /bin/busybox 2>&1 | grep -q 'not a dynamic'; then
+		echo "no static /bin/busybox (busybox-static)"
+	fi
 }
 
 # vm_initramfs KERNELDIR OUT - pack busybox, the static tools, /init and the
@@ -43,9 +45,6 @@ vm_initramfs() {
 			cp "$t" "$root/bin/$(basename "$t" .static)"
 		basename "$t" .static
 	done
-	for t in "${VM_STATIC:-$TOP/build/static}"/tests/helpers/*; do
-		[ -x "$t" ] && cp "$t" "$root/bin/"
-	done
 	cp "$TOP/tests/vm/init" "$root/init"
 	chmod 755 "$root/init"
 	cp "$VM_SCEN"/*.sh "$root/scenarios/"
@@ -62,6 +61,7 @@ vm_initramfs() {
 
 # vm_scenario_append NAME - the kernel options a scenario file asks for
 vm_scenario_append() {
+	# shellcheck disable=SC1090
 	(VM_APPEND=; . "$VM_SCEN/$1.sh"; echo "$VM_APPEND")
 }
 
@@ -107,7 +107,7 @@ vm_booted() {
 	local name=$1 log=$VM_LOGS/$1.log rc=none secs=0 state
 	[ -f "$VM_LOGS/$name.time" ] && read -r rc secs < "$VM_LOGS/$name.time"
 	state=$(python3 "$VM_PY" state "$log" "$name" 2>&1)
-	if [ "$state" = done ] && [ "$rc" = 0 ]; then
+	if [ "$state" = "done" ] && [ "$rc" = 0 ]; then
 		ok "$name: guest booted and ran the scenario ($(printf '%.1f' "$secs") s)"
 		return 0
 	fi

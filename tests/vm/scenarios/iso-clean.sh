@@ -1,8 +1,9 @@
 # iso-clean - a correctly isolated guest: booted with nohz_full, isolcpus and
-# rcu_nocbs on CPUs 1-3 and irqaffinity=0, unbound work moved to CPU 0 at run
+# rcu_nocbs on CPUs 1-3, irqaffinity=0 and tsc=reliable (TCG TSCs look unsynchronized
+# without it), unbound work moved to CPU 0 and the sysctls tuned at run
 # time (vm_tune).  nohz-check must PASS, its busy CPUs must be (almost)
 # tickless, and its tick counts must agree with the guest's /proc/interrupts.
-VM_APPEND="nohz_full=1-3 isolcpus=1-3 rcu_nocbs=1-3 irqaffinity=0"
+VM_APPEND="nohz_full=1-3 isolcpus=managed_irq,domain,1-3 rcu_nocbs=1-3 irqaffinity=0 tsc=reliable"
 
 guest() {
 	vm_tune
