@@ -32,6 +32,9 @@ void sb_finish(struct strbuf *sb);
 /* sb_finish_note - for command lists: "; N more WHAT: run the check again" */
 void sb_finish_note(struct strbuf *sb, const char *what);
 
+/* str_digits - s is a non-empty run of decimal digits (a /proc pid name) */
+bool str_digits(const char *s);
+
 /* now_ns - CLOCK_MONOTONIC in ns */
 uint64_t now_ns(void);
 

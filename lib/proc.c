@@ -100,16 +100,6 @@ int nohz_status_parse(const char *text, struct nohz_status *st)
 	return seen ? 0 : -EINVAL;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 /* thread_read - stat + status of one thread; -ENOENT when it vanished */
 static int thread_read(struct nohz_sys *sys, const char *dir, pid_t pid,
 		       struct nohz_thread *t)
@@ -149,7 +139,7 @@ int nohz_threads_each(struct nohz_sys *sys,
 		DIR *tasks;
 		struct dirent *te;
 
-		if (!all_digits(de->d_name))
+		if (!str_digits(de->d_name))
 			continue;
 		snprintf(tdir, sizeof(tdir), "/proc/%s/task", de->d_name);
 		tasks = nohz_sys_opendir(sys, tdir);
@@ -159,7 +149,7 @@ int nohz_threads_each(struct nohz_sys *sys,
 			struct nohz_thread t;
 			char dir[600];
 
-			if (!all_digits(te->d_name))
+			if (!str_digits(te->d_name))
 				continue;
 			snprintf(dir, sizeof(dir), "%s/%s", tdir, te->d_name);
 			if (thread_read(sys, dir, (pid_t)atoi(de->d_name), &t) < 0)

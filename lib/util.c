@@ -101,6 +101,16 @@ void sb_finish_note(struct strbuf *sb, const char *what)
 	}
 }
 
+bool str_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

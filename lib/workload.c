@@ -17,16 +17,6 @@
 
 #define WL_MAX_DEPTH 32		/* cgroup levels walked below the workload */
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 /* self_pid - the checker's own process on the live system, else 0 */
 static pid_t self_pid(struct nohz_sys *sys)
 {
@@ -118,7 +108,7 @@ static int wl_add_proc(struct nohz_sys *sys, struct nohz_workload *w, pid_t pid,
 		struct nohz_wl_thread t = { 0 };
 		struct nohz_status st;
 
-		if (!all_digits(de->d_name) ||
+		if (!str_digits(de->d_name) ||
 		    wl_thread_read(sys, pid, (pid_t)atoi(de->d_name), &t, &st) < 0)
 			continue;
 		if (t.tid == pid) {
@@ -257,7 +247,7 @@ static int wl_sample(struct nohz_sys *sys, struct nohz_workload *w)
 		struct dirent *te;
 		DIR *tasks;
 
-		if (!all_digits(de->d_name) || atoi(de->d_name) == self)
+		if (!str_digits(de->d_name) || atoi(de->d_name) == self)
 			continue;
 		snprintf(tdir, sizeof(tdir), "/proc/%s/task", de->d_name);
 		tasks = nohz_sys_opendir(sys, tdir);
@@ -267,7 +257,7 @@ static int wl_sample(struct nohz_sys *sys, struct nohz_workload *w)
 			struct nohz_wl_runnable r = { .sample = w->samples };
 			struct nohz_wl_thread t;
 
-			if (!all_digits(te->d_name) ||
+			if (!str_digits(te->d_name) ||
 			    wl_thread_read(sys, (pid_t)atoi(de->d_name), (pid_t)atoi(te->d_name),
 					   &t, NULL) < 0)
 				continue;
@@ -371,7 +361,7 @@ static int thread_status(struct nohz_sys *sys, pid_t id, struct nohz_status *st)
 		return nohz_status_parse(buf, st);
 	proc = nohz_sys_opendir(sys, "/proc");
 	while (proc && rc < 0 && (de = readdir(proc))) {
-		if (!all_digits(de->d_name))
+		if (!str_digits(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/task/%d/status", de->d_name, (int)id);
 		if (nohz_sys_read(sys, path, buf, sizeof(buf)) > 0)
@@ -506,7 +496,7 @@ static int wl_pidns(struct nohz_sys *sys, struct nohz_workload *w, char *err,
 	}
 	cg_mounts_read(sys, &ms);
 	while (rc != -ENOMEM && (de = readdir(proc)))
-		if (all_digits(de->d_name))
+		if (str_digits(de->d_name))
 			rc = wl_add_proc(sys, w, (pid_t)atoi(de->d_name),
 					 cg_mount_find(&ms, "cpu"));
 	closedir(proc);

@@ -325,16 +325,6 @@ int cg_partition(struct nohz_sys *sys, const struct cg_mount *m, const char *dir
 /* --cgroup: a directory, a path in a hierarchy, or a container id     */
 /* ------------------------------------------------------------------ */
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 /* spec_dir - spec as a cgroup directory: under a mount point, or a path
  * inside the cpuset or v2 hierarchy; fills *mount, dir, path */
 static int spec_dir(struct nohz_sys *sys, const struct cg_mounts *ms,
@@ -464,7 +454,7 @@ static int spec_id(struct nohz_sys *sys, const struct cg_mounts *ms,
 		struct id_match mt;
 		int k;
 
-		if (!all_digits(de->d_name))
+		if (!str_digits(de->d_name))
 			continue;
 		snprintf(p, sizeof(p), "/proc/%s/cgroup", de->d_name);
 		if (nohz_sys_read(sys, p, text, sizeof(text)) <= 0)
