@@ -128,7 +128,7 @@ W "$T_TMP/misconfigured16.json" misconfigured16 "$F" schema untruncated skipreas
 	'irq.affinity~IRQ 33 \(nvme0q2\) -> 1\b' 'irq.affinity~IRQ 49 \(i40e-eno1-TxRx-0\) -> 3\b' \
 	'irq.affinity@echo 0 > /proc/irq/33/smp_affinity_list' \
 	'threads.kthreads~rcuop/[0-9]+ \(pid [0-9]+' 'threads.kthreads~rcuog/[0-9]+ \(pid' \
-	'threads.kthreads~kworker/u32:[0-9]' 'threads.kthreads@taskset -pc 0 ' \
+	'threads.kthreads!~kworker/u32:[0-9]' 'threads.kthreads@taskset -pc 0 ' \
 	'work.writeback@echo 1 > /sys/bus/workqueue/devices/writeback/cpumask' \
 	'work.cpumask@echo 1 > /sys/devices/virtual/workqueue/cpumask' \
 	'irq.irqbalance~pid [0-9]+' 'irq.irqbalance~1-7' 'irq.irqbalance@IRQBALANCE_BANNED_CPULIST=1-15' \
