@@ -144,9 +144,12 @@ echo "counts from its own start to its own end, so its column is scaled by time"
 echo "(count x window / perf stat's wall time); it is the old method, kept to show"
 echo "what scaling costs on a shared machine."
 echo
-echo "perf record gets 8 MB of ring buffer per CPU (-m 2048): with its default size,"
-echo "on this loaded machine it dropped a few ticks a second without reporting them"
-echo "lost (up to 0.9% of a window), while LOC still agreed with nohz-check."
+echo "On a loaded machine perf record can miss a few local_timer_entry samples"
+echo "without reporting any lost (seen here with its default buffer, with 8 MB per CPU"
+echo "as below, and when it runs SCHED_FIFO): gaps of 8 ms and more between two of its"
+echo "samples on a busy CPU whose LOC rose meanwhile.  perf's column is then below"
+echo "nohz-check's, never above; the LOC column, which needs no sampling, says which"
+echo "one was right."
 echo
 echo "| run | window s | nohz-check | perf, same window | diff | LOC, same window | edge | diff | perf stat, scaled | diff |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -320,14 +323,21 @@ if "perf" in M:
                      "met" if ipi(a) <= ipi(b) else "NOT met"))
     print()
 EOF
-echo "Where a measurer's own interruptions show: IPIs.  Turning a tracepoint on or off"
-echo "patches kernel text, and patching interrupts every CPU with function-call IPIs"
-echo "(CAL).  perf stat and nohz-check --no-explain open the same 7 tracepoint"
-echo "counters; by default nohz-check also traces the target CPUs in a tracefs instance"
-echo "(16 tracepoints) so that it can explain a FAIL, and the difference between its two"
-echo "rows is that tracing.  LOC is the tick (no NO_HZ_FULL here), other IRQs and"
-echo "softirqs are mostly the machine's own traffic: their spread over the rounds is"
-echo "the noise floor."
+echo "Where a measurer's own interruptions show.  Opening a tracepoint counter"
+echo "registers a probe, and the kernel patches its text (static calls), syncing every"
+echo "other CPU with a function-call IPI (CAL); installing, enabling and disabling a"
+echo "per-CPU counter is a function call on that CPU unless the caller runs there."
+echo "perf stat moves itself onto each measured CPU to open, enable and read its"
+echo "counters, so its patching IPIs go to the other CPUs and the measured CPU pays in"
+echo "run time instead (next to a SCHED_FIFO spinner perf only gets in while RT"
+echo "throttling pauses it, so that shows in neither column here).  nohz-check stays"
+echo "on its housekeeping CPUs, so the measured CPU takes the IPIs: for its 7 counters"
+echo "about 150 text-patching syncs and 21 function calls (the csd:csd_queue_cpu"
+echo "tracepoint names them), and by default more for the 16 tracepoints of the"
+echo "tracefs instance it keeps to explain a FAIL.  They come before and after its"
+echo "window, so nohz-check's own counts do not include them.  LOC is the tick (no"
+echo "NO_HZ_FULL here); other IRQs and softirqs are mostly the machine's own traffic,"
+echo "and the spread of the totals over the rounds is the noise floor."
 echo
 
 # ------------------------------------------------------------ 3. static speed

@@ -482,7 +482,7 @@ enum nohz_event {
 	NOHZ_EV_SOFTIRQ,	/* irq:softirq_entry */
 	NOHZ_EV_SWITCH,		/* sched:sched_switch */
 	NOHZ_EV_RESCHED,	/* irq_vectors:reschedule_entry */
-	NOHZ_EV_CALLFUNC,	/* irq_vectors:call_function_entry */
+	NOHZ_EV_CALLFUNC,	/* irq_vectors:call_function_entry + _single_entry */
 	NOHZ_EV_MAX
 };
 #define NOHZ_EV_ALL ((1u << NOHZ_EV_MAX) - 1)

@@ -19,8 +19,9 @@
 
 #include "internal.h"
 
+/* alt: a second tracepoint summed into the same count */
 static const struct {
-	const char *system, *event, *key;
+	const char *system, *event, *key, *alt;
 } events[NOHZ_EV_MAX] = {
 	[NOHZ_EV_TICK]     = { "irq_vectors", "local_timer_entry", "ticks" },
 	[NOHZ_EV_WORK]     = { "workqueue", "workqueue_execute_start", "work" },
@@ -28,13 +29,16 @@ static const struct {
 	[NOHZ_EV_SOFTIRQ]  = { "irq", "softirq_entry", "softirqs" },
 	[NOHZ_EV_SWITCH]   = { "sched", "sched_switch", "switches" },
 	[NOHZ_EV_RESCHED]  = { "irq_vectors", "reschedule_entry", "resched_ipis" },
-	[NOHZ_EV_CALLFUNC] = { "irq_vectors", "call_function_entry", "callfunc_ipis" },
+	/* an IPI to one CPU arrives as call_function_single */
+	[NOHZ_EV_CALLFUNC] = { "irq_vectors", "call_function_entry", "callfunc_ipis",
+			       "call_function_single_entry" },
 };
 
 struct nohz_counters {
 	struct perf_cpu_map *cpus;
 	struct perf_thread_map *threads;
 	struct perf_evsel *ev[NOHZ_EV_MAX];
+	struct perf_evsel *alt[NOHZ_EV_MAX];
 	int map_idx[NOHZ_MAX_CPUS];	/* cpu -> index in cpus, -1 none */
 };
 
@@ -77,6 +81,39 @@ static void paranoid_hint(int e, char *err, size_t errlen)
 		nohz_err(err, errlen, "perf_event_open failed: %s", strerror(-e));
 }
 
+/*
+ * evsel_open - a disabled cpu-wide counter of system:event on c's cpus;
+ * *out stays NULL when this kernel lacks the tracepoint; -EACCES/-EPERM and
+ * -ENOMEM are errors
+ */
+static int evsel_open(struct nohz_counters *c, struct perf_evsel **out,
+		      const char *system, const char *event)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_TRACEPOINT,
+		.size = sizeof(attr),
+		.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
+			       PERF_FORMAT_TOTAL_TIME_RUNNING,
+		.disabled = 1,
+	};
+	int id = nohz_tracepoint_id(system, event), rc;
+
+	*out = NULL;
+	if (id < 0)
+		return 0;	/* this kernel lacks it: _has() says so */
+	attr.config = id;
+	*out = perf_evsel__new(&attr);
+	if (!*out)
+		return -ENOMEM;
+	rc = perf_evsel__open(*out, c->cpus, c->threads);
+	if (rc < 0) {
+		perf_evsel__delete(*out);
+		*out = NULL;
+		return rc == -EACCES || rc == -EPERM ? rc : 0;
+	}
+	return 0;
+}
+
 int nohz_counters_open(struct nohz_counters **out, const struct nohz_cpuset *cpus,
 		       unsigned int mask, char *err, size_t errlen)
 {
@@ -115,36 +152,17 @@ int nohz_counters_open(struct nohz_counters **out, const struct nohz_cpuset *cpu
 		}
 
 	for (int ev = 0; ev < NOHZ_EV_MAX; ev++) {
-		struct perf_event_attr attr = {
-			.type = PERF_TYPE_TRACEPOINT,
-			.size = sizeof(attr),
-			.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
-				       PERF_FORMAT_TOTAL_TIME_RUNNING,
-			.disabled = 1,
-		};
-		int id;
-
 		if (!(mask & (1u << ev)))
 			continue;
-		id = nohz_tracepoint_id(events[ev].system, events[ev].event);
-		if (id < 0)
-			continue;	/* this kernel lacks it: _has() says so */
-		attr.config = id;
-		c->ev[ev] = perf_evsel__new(&attr);
-		if (!c->ev[ev]) {
-			rc = -ENOMEM;
+		rc = evsel_open(c, &c->ev[ev], events[ev].system, events[ev].event);
+		if (rc < 0)
 			goto fail;
-		}
-		rc = perf_evsel__open(c->ev[ev], c->cpus, c->threads);
-		if (rc < 0) {
-			perf_evsel__delete(c->ev[ev]);
-			c->ev[ev] = NULL;
-			if (rc == -EACCES || rc == -EPERM)
+		if (c->ev[ev] && events[ev].alt) {
+			rc = evsel_open(c, &c->alt[ev], events[ev].system, events[ev].alt);
+			if (rc < 0)
 				goto fail;
-			rc = 0;
-			continue;
 		}
-		opened++;
+		opened += c->ev[ev] != NULL;
 	}
 	if (!opened) {
 		nohz_err(err, errlen, "none of the requested tracepoints can be counted "
@@ -164,7 +182,8 @@ fail:
 int nohz_counters_enable(struct nohz_counters *c)
 {
 	for (int ev = 0; ev < NOHZ_EV_MAX; ev++)
-		if (c->ev[ev] && perf_evsel__enable(c->ev[ev]) < 0)
+		if ((c->ev[ev] && perf_evsel__enable(c->ev[ev]) < 0) ||
+		    (c->alt[ev] && perf_evsel__enable(c->alt[ev]) < 0))
 			return -errno;
 	return 0;
 }
@@ -172,7 +191,8 @@ int nohz_counters_enable(struct nohz_counters *c)
 int nohz_counters_disable(struct nohz_counters *c)
 {
 	for (int ev = 0; ev < NOHZ_EV_MAX; ev++)
-		if (c->ev[ev] && perf_evsel__disable(c->ev[ev]) < 0)
+		if ((c->ev[ev] && perf_evsel__disable(c->ev[ev]) < 0) ||
+		    (c->alt[ev] && perf_evsel__disable(c->alt[ev]) < 0))
 			return -errno;
 	return 0;
 }
@@ -182,15 +202,12 @@ bool nohz_counters_has(const struct nohz_counters *c, enum nohz_event ev)
 	return ev < NOHZ_EV_MAX && c->ev[ev];
 }
 
-int nohz_counters_read(struct nohz_counters *c, int cpu, enum nohz_event ev,
-		       uint64_t *val)
+static int evsel_read(struct nohz_counters *c, struct perf_evsel *e, int cpu,
+		      uint64_t *val)
 {
 	struct perf_counts_values counts = { 0 };
 
-	if (ev >= NOHZ_EV_MAX || !c->ev[ev] || cpu < 0 || cpu >= NOHZ_MAX_CPUS ||
-	    c->map_idx[cpu] < 0)
-		return -ENOENT;
-	if (perf_evsel__read(c->ev[ev], c->map_idx[cpu], 0, &counts) < 0)
+	if (perf_evsel__read(e, c->map_idx[cpu], 0, &counts) < 0)
 		return -EIO;
 	/* cpu-wide tracepoint counters are never multiplexed; scale anyway */
 	if (counts.run && counts.run < counts.ena)
@@ -199,15 +216,35 @@ int nohz_counters_read(struct nohz_counters *c, int cpu, enum nohz_event ev,
 	return 0;
 }
 
+int nohz_counters_read(struct nohz_counters *c, int cpu, enum nohz_event ev,
+		       uint64_t *val)
+{
+	uint64_t v2 = 0;
+
+	if (ev >= NOHZ_EV_MAX || !c->ev[ev] || cpu < 0 || cpu >= NOHZ_MAX_CPUS ||
+	    c->map_idx[cpu] < 0)
+		return -ENOENT;
+	if (evsel_read(c, c->ev[ev], cpu, val) < 0 ||
+	    (c->alt[ev] && evsel_read(c, c->alt[ev], cpu, &v2) < 0))
+		return -EIO;
+	*val += v2;
+	return 0;
+}
+
 void nohz_counters_close(struct nohz_counters *c)
 {
 	if (!c)
 		return;
-	for (int ev = 0; ev < NOHZ_EV_MAX; ev++)
+	for (int ev = 0; ev < NOHZ_EV_MAX; ev++) {
 		if (c->ev[ev]) {
 			perf_evsel__close(c->ev[ev]);
 			perf_evsel__delete(c->ev[ev]);
 		}
+		if (c->alt[ev]) {
+			perf_evsel__close(c->alt[ev]);
+			perf_evsel__delete(c->alt[ev]);
+		}
+	}
 	perf_cpu_map__put(c->cpus);
 	perf_thread_map__put(c->threads);
 	free(c);
