@@ -45,9 +45,13 @@ host() {
 		"any(re.search(SCHED, ln) and re.search(word(kv['spin.1.pid']), ln) for ln in out['text'].splitlines())" \
 		"busy loop pid {kv['spin.1.pid']}"
 	# three witnesses of one window: perf counters, the trace behind the
-	# explanation, and (above) /proc/interrupts
-	vm_expect "json: explain's traced timer interrupts = perf ticks (+-2%+2)" \
-		"all(abs(cpu(js('check')['explain'], c)['timer_irqs'] - cpu(js('check'), c)['ticks']) <= 0.02 * cpu(js('check'), c)['ticks'] + 2 for c in [1])" \
+	# explanation, and (above) /proc/interrupts.  Tracing is switched on
+	# after the counters are enabled and off before they are disabled (its
+	# own setup IPIs stay out of the count), so the trace sees a sub-window:
+	# at most the perf count, and under TCG (slow tracefs writes) up to
+	# 15 percent less.
+	vm_expect "json: explain's traced timer interrupts within perf's window count" \
+		"all(0.85 * cpu(js('check'), c)['ticks'] - 2 <= cpu(js('check')['explain'], c)['timer_irqs'] <= cpu(js('check'), c)['ticks'] + 2 for c in [1])" \
 		"(cpu, traced timer_irqs, traced ticks, perf ticks): {[(c, cpu(js('check')['explain'], c)['timer_irqs'], cpu(js('check')['explain'], c)['ticks'], cpu(js('check'), c)['ticks']) for c in [1]]}"
 	vm_section text > "$VM_LOGS/$VM_NAME.report.txt"
 }

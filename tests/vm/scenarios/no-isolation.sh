@@ -25,9 +25,11 @@ host() {
 	vm_expect "kernel applied no isolation" \
 		"boot['nohz_full'] in ('', '(null)') and boot['isolated'] == ''" \
 		"nohz_full='{boot['nohz_full']}' isolated='{boot['isolated']}'"
-	vm_expect "witness: one busy vCPU ticks near HZ (>= 50%)" \
-		"ticking('witness', [1], span('witness'), 0.5)" \
-		"{ticking_txt('witness', [1], span('witness'), 0.5)}"
+	# 20% of HZ is 20 x what a tickless CPU may show; a loaded host starves
+	# the vCPU threads of more than half their ticks (see vmlog.ticking)
+	vm_expect "witness: one busy vCPU keeps its tick (>= 20% of HZ)" \
+		"ticking('witness', [1], span('witness'), 0.2)" \
+		"{ticking_txt('witness', [1], span('witness'), 0.2)}"
 	vm_expect "nohz-check -j exits 1" "rc['check'] == 1" "exit {rc['check']}"
 	vm_expect "json verdict FAIL" "js('check')['verdict'] == 'FAIL'" "verdict {js('check')['verdict']}"
 	for opt in nohz_full rcu_nocbs; do
@@ -53,9 +55,13 @@ host() {
 		"rc['text'] == 1 and 'nohz_full=1-3' in out['text'] and re.search(r'(?m)^verdict: FAIL', out['text'])" \
 		"exit {rc['text']}"
 	# three witnesses of one window: perf counters, the trace behind the
-	# explanation, and (above) /proc/interrupts
-	vm_expect "json: explain's traced timer interrupts = perf ticks (+-2%+2)" \
-		"all(abs(cpu(js('check')['explain'], c)['timer_irqs'] - cpu(js('check'), c)['ticks']) <= 0.02 * cpu(js('check'), c)['ticks'] + 2 for c in [1, 2, 3])" \
+	# explanation, and (above) /proc/interrupts.  Tracing is switched on
+	# after the counters are enabled and off before they are disabled (its
+	# own setup IPIs stay out of the count), so the trace sees a sub-window:
+	# at most the perf count, and under TCG (slow tracefs writes) up to
+	# 15 percent less.
+	vm_expect "json: explain's traced timer interrupts within perf's window count" \
+		"all(0.85 * cpu(js('check'), c)['ticks'] - 2 <= cpu(js('check')['explain'], c)['timer_irqs'] <= cpu(js('check'), c)['ticks'] + 2 for c in [1, 2, 3])" \
 		"(cpu, traced timer_irqs, traced ticks, perf ticks): {[(c, cpu(js('check')['explain'], c)['timer_irqs'], cpu(js('check')['explain'], c)['ticks'], cpu(js('check'), c)['ticks']) for c in [1, 2, 3]]}"
 	vm_section text > "$VM_LOGS/$VM_NAME.report.txt"
 }
