@@ -7,6 +7,7 @@
  * multiplexed event would be a PERF_EVENTS tick dependency).
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct nohz_counters {
 	struct perf_thread_map *threads;
 	struct perf_evsel *ev[NOHZ_EV_MAX];
 	struct perf_evsel *alt[NOHZ_EV_MAX];
+	bool local[NOHZ_MAX_CPUS];	/* cpu we ran on at disable: no IPI there */
 	int map_idx[NOHZ_MAX_CPUS];	/* cpu -> index in cpus, -1 none */
 };
 
@@ -179,21 +181,46 @@ fail:
 	return rc;
 }
 
+/*
+ * Enabling or disabling a cpu-wide event from a housekeeping cpu is an IPI
+ * (call_function_single) to the event's cpu.  So the function-call IPI
+ * counters go on last and off first: the other counters' IPIs fall outside
+ * their window.  Their own enable IPI arrives before the event is on; the
+ * disable IPI of the single-IPI counter is the one it cannot miss, and
+ * nohz_counters_read takes it off again.
+ */
+static bool ev_ipi(int ev)
+{
+	return ev == NOHZ_EV_CALLFUNC;
+}
+
 int nohz_counters_enable(struct nohz_counters *c)
 {
-	for (int ev = 0; ev < NOHZ_EV_MAX; ev++)
-		if ((c->ev[ev] && perf_evsel__enable(c->ev[ev]) < 0) ||
-		    (c->alt[ev] && perf_evsel__enable(c->alt[ev]) < 0))
-			return -errno;
+	for (int pass = 0; pass < 2; pass++)
+		for (int ev = 0; ev < NOHZ_EV_MAX; ev++) {
+			if (ev_ipi(ev) != (pass == 1))
+				continue;
+			if ((c->ev[ev] && perf_evsel__enable(c->ev[ev]) < 0) ||
+			    (c->alt[ev] && perf_evsel__enable(c->alt[ev]) < 0))
+				return -errno;
+		}
 	return 0;
 }
 
 int nohz_counters_disable(struct nohz_counters *c)
 {
-	for (int ev = 0; ev < NOHZ_EV_MAX; ev++)
-		if ((c->ev[ev] && perf_evsel__disable(c->ev[ev]) < 0) ||
-		    (c->alt[ev] && perf_evsel__disable(c->alt[ev]) < 0))
-			return -errno;
+	int self = sched_getcpu();
+
+	if (self >= 0 && self < NOHZ_MAX_CPUS)
+		c->local[self] = true;
+	for (int pass = 0; pass < 2; pass++)
+		for (int ev = 0; ev < NOHZ_EV_MAX; ev++) {
+			if (ev_ipi(ev) != (pass == 0))
+				continue;
+			if ((c->alt[ev] && perf_evsel__disable(c->alt[ev]) < 0) ||
+			    (c->ev[ev] && perf_evsel__disable(c->ev[ev]) < 0))
+				return -errno;
+		}
 	return 0;
 }
 
@@ -227,6 +254,9 @@ int nohz_counters_read(struct nohz_counters *c, int cpu, enum nohz_event ev,
 	if (evsel_read(c, c->ev[ev], cpu, val) < 0 ||
 	    (c->alt[ev] && evsel_read(c, c->alt[ev], cpu, &v2) < 0))
 		return -EIO;
+	/* the alt counter saw its own disable IPI (see nohz_counters_enable) */
+	if (c->alt[ev] && ev_ipi(ev) && v2 && !c->local[cpu])
+		v2--;
 	*val += v2;
 	return 0;
 }
