@@ -401,16 +401,20 @@ void check_boot_extras(struct check_ctx *c, struct nohz_finding *f)
 		warn++;
 	}
 	{
-		static const char *const nice[] = { "skew_tick", "tsc", "nosoftlockup" };
+		/* key looked for, and the word tuning profiles put on the cmdline */
+		static const struct { const char *key, *word; } nice[] = {
+			{ "skew_tick", "skew_tick=1" },
+			{ "tsc", "tsc=reliable" },
+			{ "nosoftlockup", "nosoftlockup" },
+		};
 		char have[128] = "", miss[128] = "";
 
 		for (size_t i = 0; i < ARRAY_SIZE(nice); i++) {
-			bool on = nohz_cmdline_param(c->k->cmdline, nice[i], NULL, 0) >= 0;
+			bool on = nohz_cmdline_param(c->k->cmdline, nice[i].key, NULL, 0) >= 0;
 			char *dst = on ? have : miss;
 
 			snprintf(dst + strlen(dst), 128 - strlen(dst), "%s%s", *dst ? " " : "",
-				 !strcmp(nice[i], "tsc") ? "tsc=reliable" :
-				 !strcmp(nice[i], "skew_tick") ? "skew_tick=1" : nice[i]);
+				 nice[i].word);
 		}
 		if (have[0])
 			sb_item(&sb, "; ", "has %s", have);

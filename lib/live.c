@@ -222,6 +222,10 @@ static const struct {
 
 void nohz_live_judge(const struct nohz_live *res, struct nohz_report *r)
 {
+	/* read before adding rows: nohz_report_add may move the findings */
+	const struct nohz_finding *kc = nohz_report_find(r, "kernel.config");
+	bool cannot_stop = kc && kc->verdict == NOHZ_FAIL;
+
 	for (size_t i = 0; i < ARRAY_SIZE(live_rows); i++) {
 		enum nohz_event ev = live_rows[i].ev;
 		struct nohz_finding *f = nohz_report_add(r, live_rows[i].id,
@@ -263,20 +267,12 @@ void nohz_live_judge(const struct nohz_live *res, struct nohz_report *r)
 			 "%llu %s in %.1f s (threshold %.0f per CPU): ",
 			 (unsigned long long)total, live_rows[i].what, res->seconds,
 			 res->threshold);
-		if (f->verdict != NOHZ_PASS)
+		if (f->verdict == NOHZ_FAIL && ev == NOHZ_EV_TICK && cannot_stop)
+			/* the root cause: the kernel cannot stop a busy tick at all */
+			f_remedy(f, "this kernel cannot stop the tick on a busy CPU "
+				 "(kernel.config): boot a kernel with CONFIG_NO_HZ_FULL=y");
+		else if (f->verdict != NOHZ_PASS)
 			f_remedy(f, "%s", live_rows[i].remedy);
-	}
-	/* name the root cause when the kernel cannot stop a busy tick at all */
-	{
-		const struct nohz_finding *kc = nohz_report_find(r, "kernel.config");
-		const struct nohz_finding *t = nohz_report_find(r, "live.ticks");
-
-		if (kc && t && kc->verdict == NOHZ_FAIL && t->verdict == NOHZ_FAIL) {
-			struct nohz_finding *tf = (struct nohz_finding *)t;
-
-			f_remedy(tf, "this kernel cannot stop the tick on a busy CPU (%s): "
-				 "boot a kernel with CONFIG_NO_HZ_FULL=y", "kernel.config");
-		}
 	}
 }
 
