@@ -10,7 +10,7 @@
 #      the 1024-CPU / 5000-IRQ fixture
 # Prints a markdown section on stdout (bench/run.sh puts it in
 # doc/benchmarks.md); progress goes to stderr.
-# Env: CPU (1), RUNS (10), WIN seconds (3), ROUNDS (4), THREADS (10000).
+# Env: CPU (1), RUNS (10), WIN seconds (3), ROUNDS (3), THREADS (10000).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-$TOP/build}
@@ -20,12 +20,12 @@ SLEEPERS=$B/tests/helpers/sleepers
 CPU=${CPU:-1}
 RUNS=${RUNS:-10}
 WIN=${WIN:-3}
-ROUNDS=${ROUNDS:-4}
+ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-10000}
 T=$(mktemp -d)
 busy="" poll="" sl=""
 cleanup() {
-	for p in $busy $poll $sl; do kill "$p" 2> /dev/null; done
+	for p in $busy $poll $sl ${pp:-}; do kill "$p" 2> /dev/null; done
 	wait 2> /dev/null
 	rm -rf "$T"
 }
@@ -201,78 +201,123 @@ awk '{ for (i = 1; i <= 3; i++) { v = $i < 0 ? -$i : $i; if (v > m[i]) m[i] = v 
 echo
 
 # ------------------------------------------------------------ 2. self-noise
-# The same spinner every time: pig, pinned with taskset so that nohz-check
-# --pid takes its CPU as the target and starts no spinner of its own.  The
-# interruptions are counted by neither measurer: /proc/interrupts and
-# /proc/softirqs (CPU column) before pig starts and after it ends, and pig's
-# own record of the gaps in its loop.
+# Who interrupts a spinning CPU while a measurer measures it.  The load is
+# pig (pinned with taskset, so that nohz-check --pid takes its CPU as the
+# target and starts no spinner), or nohz-check's own spinner (the same spin
+# engine) for the main job, nohz-check -c.  Neither measurer counts: a
+# SCHED_FIFO poller on the housekeeping CPU samples the CPU's column of
+# /proc/interrupts and /proc/softirqs every ms, and the load's life is the
+# span of samples in which its spinner thread exists (one sample beyond
+# each end), so whatever the measurer does while the load runs is counted.
 EVS=irq_vectors:local_timer_entry,workqueue:workqueue_execute_start,irq:irq_handler_entry,irq:softirq_entry,sched:sched_switch,irq_vectors:reschedule_entry,irq_vectors:call_function_entry
-cat > "$T/snap.py" << 'EOF'
-# snap.py CPU -> "LOC RES CAL TLB other_hard softirqs" for that CPU now
-import sys
-cpu = int(sys.argv[1])
+cat > "$T/life.py" << 'EOF'
+# life.py CPU PIDFILE COMM_PREFIX OUT: every ms "ns LOC RES CAL TLB other soft alive"
+import os, signal, sys, time
+cpu, pidfile, prefix, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 def col(path):
     lines = open(path).read().splitlines()
     idx = lines[0].split().index("CPU%d" % cpu)
-    out = {}
+    d = {}
     for l in lines[1:]:
         f = l.split()
         if len(f) > idx + 1 and f[0].endswith(":"):
             try:
-                out[f[0][:-1]] = int(f[idx + 1])
+                d[f[0][:-1]] = int(f[idx + 1])
             except ValueError:
                 pass
-    return out
-h, s = col("/proc/interrupts"), col("/proc/softirqs")
-named = [h.get(k, 0) for k in ("LOC", "RES", "CAL", "TLB")]
-print(*named, sum(h.values()) - sum(named), sum(s.values()))
+    return d
+def alive(pid):
+    try:
+        for t in os.listdir("/proc/%d/task" % pid):
+            try:
+                if open("/proc/%d/task/%s/comm" % (pid, t)).read().startswith(prefix):
+                    return 1
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return 0
+stop, s, pid = [], [], 0
+signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+while not stop:
+    if not pid:
+        try:
+            pid = int(open(pidfile).read())
+        except (OSError, ValueError):
+            pass
+    h, so = col("/proc/interrupts"), col("/proc/softirqs")
+    n = [h.get(k, 0) for k in ("LOC", "RES", "CAL", "TLB")]
+    s.append("%d %s %d %d %d" % (time.monotonic_ns(), " ".join(map(str, n)),
+             sum(h.values()) - sum(n), sum(so.values()), alive(pid) if pid else 0))
+    time.sleep(0.001)
+open(out, "w").write("\n".join(s) + "\n")
 EOF
 echo "### 2. Self-noise: interruptions of a spinning CPU $CPU, ${WIN} s measured, $ROUNDS rounds"
 echo
-echo "    taskset -c $CPU pig -s $((WIN + 2)) -p 10 -T 1us -j &    # the load, every run; then 1 s later one of:"
-echo "      nohz-check -p PIG -d $WIN -j                            # default: counters, and tracing for --explain"
+echo "    taskset -c $CPU pig -s $((WIN + 2)) -p 10 -T 1us -j &    # the load; 1 s later one of:"
+echo "      nohz-check -p PIG -d $WIN -j                            # counters, and tracing to explain a FAIL"
 echo "      nohz-check -p PIG -d $WIN -j --no-explain               # counters only"
 echo "      perf stat -C $CPU -e EVENTS -x, -- sleep $WIN                # the 7 tracepoints nohz-check counts"
 echo "      sleep $WIN                                              # nothing measuring"
+echo "    nohz-check -c $CPU -d $WIN -j [--no-explain]                   # the main job: its own spinner is the load"
+echo "    # and pig without -p (SCHED_OTHER, like nohz-check's spinner) under perf stat and alone"
 echo
 echo "EVENTS: \`$EVS\`."
 echo
-echo "Counted by neither measurer: the CPU $CPU column of /proc/interrupts and"
-echo "/proc/softirqs from before pig starts to after it ends (the measurer's start-up"
-echo "and tear-down included), and the gaps over 1 us in pig's loop.  pig runs"
-echo "SCHED_FIFO so the other tasks of a shared machine stay off the CPU (RT"
-echo "throttling still pauses it 50 ms a second, the same in every run).  The order of"
-echo "the four rotates each round; the table gives the median of the rounds, and the"
-echo "total's min-max over them shows how much the machine alone moves it."
+echo "Counted by neither measurer: a SCHED_FIFO poller on CPU $hk samples the CPU $CPU"
+echo "column of /proc/interrupts and /proc/softirqs every ms, and the load's life is"
+echo "the span of samples in which its spinner thread (pig's, or nohz-check's"
+echo "nohz-spin) exists, one sample beyond each end: everything the measurer does"
+echo "while the load runs counts.  pig runs SCHED_FIFO so the other tasks of a shared"
+echo "machine stay off the CPU (RT throttling still pauses it 50 ms a second);"
+echo "nohz-check's spinner is SCHED_OTHER, which draws more wakeup IPIs, so it is"
+echo "compared with a SCHED_OTHER pig.  The order rotates each round; the table"
+echo "gives medians, and the total's min-max over the rounds shows how much the"
+echo "machine alone moves it.  \"IPIs added\" is RES+CAL+TLB minus what the same"
+echo "life sees with nothing measuring (the median rate of the \"nothing\" rows of"
+echo "the same policy)."
 echo
-variants=(nohz-check no-explain perf none)
+variants=(nohz-check no-explain perf none own own-no-explain perf-other none-other)
+nv=${#variants[@]}
+: > "$T/noise"
 for r in $(seq 1 "$ROUNDS"); do
 	order=""
-	for k in 0 1 2 3; do order="$order ${variants[$(((r - 1 + k) % 4))]}"; done
+	for k in $(seq 0 $((nv - 1))); do order="$order ${variants[$(((r - 1 + k) % nv))]}"; done
 	for m in $order; do
 		say "self-noise round $r/$ROUNDS: $m"
-		b0=$(python3 "$T/snap.py" "$CPU")
-		taskset -c "$CPU" "$PIG" -s $((WIN + 2)) -p 10 -T 1us -j > "$T/pig.json" 2> /dev/null &
-		pp=$!
-		sleep 1
+		rm -f "$T/lpid" "$T/life"
+		case $m in own*) prefix=nohz-spin ;; *) prefix=pig/ ;; esac
+		prio="chrt -f 10"
+		chrt -f 10 true 2> /dev/null || prio=""
+		$prio taskset -c "$hk" python3 "$T/life.py" "$CPU" "$T/lpid" "$prefix" "$T/life" & poll=$!
+		sleep 0.2
+		case $m in
+		own) "$NC" -c "$CPU" -d "$WIN" -j > "$T/m.json" 2> "$T/m.err" & pp=$! ;;
+		own-no-explain) "$NC" -c "$CPU" -d "$WIN" -j --no-explain > "$T/m.json" 2> "$T/m.err" & pp=$! ;;
+		*-other) taskset -c "$CPU" "$PIG" -s $((WIN + 2)) -T 1us -j > "$T/pig.json" 2> /dev/null & pp=$! ;;
+		*) taskset -c "$CPU" "$PIG" -s $((WIN + 2)) -p 10 -T 1us -j > "$T/pig.json" 2> /dev/null & pp=$! ;;
+		esac
+		echo "$pp" > "$T/lpid"
+		case $m in own*) ;; *) sleep 1 ;; esac
 		case $m in
 		nohz-check) "$NC" -p "$pp" -d "$WIN" -j > "$T/m.json" 2> "$T/m.err" ;;
 		no-explain) "$NC" -p "$pp" -d "$WIN" -j --no-explain > "$T/m.json" 2> "$T/m.err" ;;
-		perf) perf stat -C "$CPU" -e "$EVS" -x, -o "$T/m.csv" -- sleep "$WIN" 2> /dev/null ;;
-		none) sleep "$WIN" ;;
+		perf*) perf stat -C "$CPU" -e "$EVS" -x, -o "$T/m.csv" -- sleep "$WIN" 2> /dev/null ;;
+		none*) sleep "$WIN" ;;
 		esac
 		wait "$pp"
-		b1=$(python3 "$T/snap.py" "$CPU")
-		python3 - "$m" "$b0" "$b1" "$T/pig.json" >> "$T/noise" << 'EOF'
-import json, sys
-m, b0, b1 = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
-d = [int(y) - int(x) for x, y in zip(b0, b1)]
-try:
-    p = json.load(open(sys.argv[4]))["spinners"][0]
-    g = [p["gaps"], p["gap_total_ns"] / 1e6, p["max_ns"] / 1e3]
-except (OSError, ValueError, KeyError, IndexError):
-    g = [-1, -1, -1]
-print(m, *d, sum(d[:5]) + d[5], *g)
+		sleep 0.2
+		kill "$poll"; wait "$poll" 2> /dev/null; poll=""
+		python3 - "$m" "$T/life" >> "$T/noise" << 'EOF'
+import sys
+m = sys.argv[1]
+S = [list(map(int, l.split())) for l in open(sys.argv[2]) if l.strip()]
+on = [i for i, x in enumerate(S) if x[7]]
+if not on:
+    sys.exit(0)
+a, b = S[max(on[0] - 1, 0)], S[min(on[-1] + 1, len(S) - 1)]
+d = [y - x for x, y in zip(a[1:7], b[1:7])]
+print(m, (b[0] - a[0]) / 1e9, *d, sum(d))
 EOF
 	done
 done
@@ -282,62 +327,68 @@ rows = [l.split() for l in open(sys.argv[1])]
 def med(v):
     v = sorted(v); n = len(v)
     return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+# the load's policy decides how many wakeups IPI the CPU: each row is
+# compared with the "nothing" row of its own policy
 names = {"nohz-check": "nohz-check -p PIG", "no-explain": "nohz-check -p PIG --no-explain",
-         "perf": "perf stat, 7 events", "none": "nothing"}
-cols = ["LOC", "RES", "CAL", "TLB", "other IRQs", "softirqs", "total", "pig gaps >1us",
-        "pig ms lost", "pig max gap us"]
-print("| measured by | runs | " + " | ".join(cols) + " |")
-print("|---|---|" + "---|" * len(cols))
-M = {}
-for k in ("nohz-check", "no-explain", "perf", "none"):
+         "perf": "perf stat -C, 7 events", "none": "nothing",
+         "own": "nohz-check -c (own spinner)", "own-no-explain": "nohz-check -c --no-explain",
+         "perf-other": "perf stat -C, 7 events", "none-other": "nothing"}
+policy = lambda k: "SCHED_OTHER" if k.startswith("own") or k.endswith("-other") else "SCHED_FIFO"
+basek = lambda k: "none-other" if policy(k) == "SCHED_OTHER" else "none"
+perfk = lambda k: "perf-other" if policy(k) == "SCHED_OTHER" else "perf"
+cols = ["load life s", "LOC", "RES", "CAL", "TLB", "other IRQs", "softirqs", "total"]
+M, N = {}, {}
+for k in names:
     rs = [list(map(float, r[1:])) for r in rows if r[0] == k]
-    if not rs:
+    if rs:
+        M[k] = [med([r[i] for r in rs]) for i in range(len(cols))]
+        N[k] = rs
+rate = {b: med([(r[2] + r[3] + r[4]) / r[0] for r in N[b]]) for b in ("none", "none-other") if b in N}
+def added(k):
+    b = rate.get(basek(k))
+    return med([r[2] + r[3] + r[4] - b * r[0] for r in N[k]]) if b is not None else float("nan")
+print("| load | measured by | runs | " + " | ".join(cols) + " | IPIs added |")
+print("|---|---|---|" + "---|" * (len(cols) + 1))
+for k in names:
+    if k not in M:
         continue
-    M[k] = [med([r[i] for r in rs]) for i in range(len(cols))]
-    lo = min(r[6] for r in rs); hi = max(r[6] for r in rs)
-    cells = ["%.0f" % v if abs(v) >= 100 else "%.1f" % v for v in M[k]]
-    cells[6] += " (%.0f-%.0f)" % (lo, hi)
-    print("| %s | %d | %s |" % (names[k], len(rs), " | ".join(cells)))
+    cells = ["%.2f" % M[k][0]] + ["%.0f" % v if abs(v) >= 100 else "%.1f" % v for v in M[k][1:]]
+    cells[-1] += " (%.0f-%.0f)" % (min(r[7] for r in N[k]), max(r[7] for r in N[k]))
+    load = "own spinner, " if k.startswith("own") else "pig, "
+    print("| %s%s | %s | %d | %s | %+.0f |" % (load, policy(k), names[k], len(N[k]),
+                                             " | ".join(cells), added(k)))
 print()
-def ratio(x, y):
-    return "%.2f" % (x / y) if y else "-"
-if "perf" in M:
-    b = M["perf"]
-    ipi = lambda v: v[1] + v[2] + v[3]
-    base = M.get("none")
-    print("| against perf stat (ratio of medians) | total | IPIs (RES+CAL+TLB) | pig gaps | pig ms lost | IPIs above nothing |")
-    print("|---|---|---|---|---|---|")
-    for k in ("nohz-check", "no-explain", "perf"):
-        if k not in M:
-            continue
-        a = M[k]
-        print("| %s | %s | %s | %s | %s | %s |" % (
-            names[k], ratio(a[6], b[6]), ratio(ipi(a), ipi(b)), ratio(a[7], b[7]),
-            ratio(a[8], b[8]), "%+g" % (ipi(a) - ipi(base)) if base else "-"))
-    print()
-    for k in ("nohz-check", "no-explain"):
-        if k in M:
-            a = M[k]
-            print("Goal for %s, no more interruptions than perf stat: total %s, IPIs %s."
-                  % (names[k], "met" if a[6] <= b[6] else "NOT met",
-                     "met" if ipi(a) <= ipi(b) else "NOT met"))
-    print()
+print("IPIs a second on the spinning CPU with nothing measuring: %s." % ", ".join(
+      "%.1f (%s)" % (v, policy(b)) for b, v in rate.items()))
+print()
+for k in ("own", "own-no-explain", "nohz-check", "no-explain"):
+    if k in M and perfk(k) in M:
+        a, p = added(k), added(perfk(k))
+        # a few IPIs is the rounds' spread of the baseline
+        print("- %s (load %s): %+.0f IPIs added, perf stat %+.0f: goal (no more than perf "
+              "stat) %s." % (names[k], policy(k), a, p, "met" if a <= max(p, 0) + 5 else "NOT met"))
+print()
 EOF
-echo "Where a measurer's own interruptions show.  Opening a tracepoint counter"
-echo "registers a probe, and the kernel patches its text (static calls), syncing every"
-echo "other CPU with a function-call IPI (CAL); installing, enabling and disabling a"
-echo "per-CPU counter is a function call on that CPU unless the caller runs there."
-echo "perf stat moves itself onto each measured CPU to open, enable and read its"
-echo "counters, so its patching IPIs go to the other CPUs and the measured CPU pays in"
-echo "run time instead (next to a SCHED_FIFO spinner perf only gets in while RT"
-echo "throttling pauses it, so that shows in neither column here).  nohz-check stays"
-echo "on its housekeeping CPUs, so the measured CPU takes the IPIs: for its 7 counters"
-echo "about 150 text-patching syncs and 21 function calls (the csd:csd_queue_cpu"
-echo "tracepoint names them), and by default more for the 16 tracepoints of the"
-echo "tracefs instance it keeps to explain a FAIL.  They come before and after its"
-echo "window, so nohz-check's own counts do not include them.  LOC is the tick (no"
-echo "NO_HZ_FULL here); other IRQs and softirqs are mostly the machine's own traffic,"
-echo "and the spread of the totals over the rounds is the noise floor."
+echo "Where a measurer's own interruptions come from.  Opening a tracepoint counter"
+echo "registers a probe, and the kernel patches its text (static keys and calls),"
+echo "syncing every other CPU with a function-call IPI (CAL), about 9 on the first open"
+echo "of a tracepoint and 13 on the last close; installing, enabling, disabling and"
+echo "removing a counter on a CPU is a function call there unless the caller runs"
+echo "there.  nohz-check -c opens its counters and its tracing before its spinners"
+echo "start and closes them after they stop, and switches each CPU's counters as one"
+echo "group (one IPI to enable, one to disable), so its spinner sees next to nothing"
+echo "of it.  With --pid the workload is already running: nohz-check stays on its"
+echo "housekeeping CPUs, so the workload's CPUs take the text-patching IPIs (about"
+echo "200 for the counters and 300 more for the tracepoints it traces to explain a"
+echo "FAIL), all before or after its window, which its own counts therefore do not"
+echo "include.  perf stat instead moves itself onto each measured CPU to open,"
+echo "enable, read and close its counters: the patching IPIs go to the other CPUs,"
+echo "and the measured CPU pays in run time (next to a SCHED_FIFO load perf only gets"
+echo "in while RT throttling pauses it; perf stat then takes seconds longer than its"
+echo "window, and on a CPU whose load never pauses it waits for good).  On a"
+echo "many-CPU host its first open of each tracepoint happens on one CPU, so the"
+echo "other measured CPUs take the patching IPIs as well.  LOC is the tick (no"
+echo "NO_HZ_FULL here); other IRQs and softirqs are mostly the machine's own traffic."
 echo
 
 # ------------------------------------------------------------ 3. static speed

@@ -4,7 +4,10 @@
  *
  * One cpu-wide counting event per tracepoint and cpu: no sampling and no
  * mmap, so the counters never need the tick themselves (a sampling or
- * multiplexed event would be a PERF_EVENTS tick dependency).
+ * multiplexed event would be a PERF_EVENTS tick dependency).  On each cpu
+ * the events form one group whose leader alone starts disabled: enabling
+ * or disabling the leader switches them all, in one cross-CPU call, over
+ * one window.
  */
 #include <errno.h>
 #include <sched.h>
@@ -15,6 +18,7 @@
 #include <linux/perf_event.h>
 #include <perf/core.h>
 #include <perf/cpumap.h>
+#include <perf/evlist.h>
 #include <perf/evsel.h>
 #include <perf/threadmap.h>
 
@@ -38,6 +42,7 @@ static const struct {
 struct nohz_counters {
 	struct perf_cpu_map *cpus;
 	struct perf_thread_map *threads;
+	struct perf_evlist *group;	/* in open order; the first leads */
 	struct perf_evsel *ev[NOHZ_EV_MAX];
 	struct perf_evsel *alt[NOHZ_EV_MAX];
 	bool local[NOHZ_MAX_CPUS];	/* cpu we ran on at disable: no IPI there */
@@ -84,9 +89,10 @@ static void paranoid_hint(int e, char *err, size_t errlen)
 }
 
 /*
- * evsel_open - a disabled cpu-wide counter of system:event on c's cpus;
- * *out stays NULL when this kernel lacks the tracepoint; -EACCES/-EPERM and
- * -ENOMEM are errors
+ * evsel_open - a cpu-wide counter of system:event on c's cpus, joining c's
+ * group (the first one opened leads it and starts disabled, the others
+ * count whenever it does); *out stays NULL when this kernel lacks the
+ * tracepoint; -EACCES/-EPERM and -ENOMEM are errors
  */
 static int evsel_open(struct nohz_counters *c, struct perf_evsel **out,
 		      const char *system, const char *event)
@@ -96,7 +102,7 @@ static int evsel_open(struct nohz_counters *c, struct perf_evsel **out,
 		.size = sizeof(attr),
 		.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
 			       PERF_FORMAT_TOTAL_TIME_RUNNING,
-		.disabled = 1,
+		.disabled = perf_evlist__next(c->group, NULL) == NULL,
 	};
 	int id = nohz_tracepoint_id(system, event), rc;
 
@@ -107,8 +113,12 @@ static int evsel_open(struct nohz_counters *c, struct perf_evsel **out,
 	*out = perf_evsel__new(&attr);
 	if (!*out)
 		return -ENOMEM;
+	perf_evlist__add(c->group, *out);
+	perf_evlist__set_leader(c->group);
 	rc = perf_evsel__open(*out, c->cpus, c->threads);
 	if (rc < 0) {
+		perf_evlist__remove(c->group, *out);
+		perf_evlist__set_leader(c->group);
 		perf_evsel__delete(*out);
 		*out = NULL;
 		return rc == -EACCES || rc == -EPERM ? rc : 0;
@@ -137,7 +147,8 @@ int nohz_counters_open(struct nohz_counters **out, const struct nohz_cpuset *cpu
 	libperf_init(quiet_print);
 	c->cpus = perf_cpu_map__new(nohz_cpuset_format(cpus, list, sizeof(list)));
 	c->threads = perf_thread_map__new_dummy();
-	if (!c->cpus || !c->threads) {
+	c->group = perf_evlist__new();
+	if (!c->cpus || !c->threads || !c->group) {
 		rc = -ENOMEM;
 		goto fail;
 	}
@@ -182,29 +193,19 @@ fail:
 }
 
 /*
- * Enabling or disabling a cpu-wide event from a housekeeping cpu is an IPI
- * (call_function_single) to the event's cpu.  So the function-call IPI
- * counters go on last and off first: the other counters' IPIs fall outside
- * their window.  Their own enable IPI arrives before the event is on; the
- * disable IPI of the single-IPI counter is the one it cannot miss, and
- * nohz_counters_read takes it off again.
+ * Enabling or disabling the group from a housekeeping cpu is one IPI
+ * (call_function_single) to each counted cpu.  The enable IPI arrives
+ * before the group is on; the disable IPI is the one the function-call
+ * counter cannot miss, and nohz_counters_read takes it off again.
  */
-static bool ev_ipi(int ev)
+static struct perf_evsel *leader(struct nohz_counters *c)
 {
-	return ev == NOHZ_EV_CALLFUNC;
+	return perf_evlist__next(c->group, NULL);
 }
 
 int nohz_counters_enable(struct nohz_counters *c)
 {
-	for (int pass = 0; pass < 2; pass++)
-		for (int ev = 0; ev < NOHZ_EV_MAX; ev++) {
-			if (ev_ipi(ev) != (pass == 1))
-				continue;
-			if ((c->ev[ev] && perf_evsel__enable(c->ev[ev]) < 0) ||
-			    (c->alt[ev] && perf_evsel__enable(c->alt[ev]) < 0))
-				return -errno;
-		}
-	return 0;
+	return perf_evsel__enable(leader(c)) < 0 ? -errno : 0;
 }
 
 int nohz_counters_disable(struct nohz_counters *c)
@@ -213,15 +214,7 @@ int nohz_counters_disable(struct nohz_counters *c)
 
 	if (self >= 0 && self < NOHZ_MAX_CPUS)
 		c->local[self] = true;
-	for (int pass = 0; pass < 2; pass++)
-		for (int ev = 0; ev < NOHZ_EV_MAX; ev++) {
-			if (ev_ipi(ev) != (pass == 0))
-				continue;
-			if ((c->alt[ev] && perf_evsel__disable(c->alt[ev]) < 0) ||
-			    (c->ev[ev] && perf_evsel__disable(c->ev[ev]) < 0))
-				return -errno;
-		}
-	return 0;
+	return perf_evsel__disable(leader(c)) < 0 ? -errno : 0;
 }
 
 bool nohz_counters_has(const struct nohz_counters *c, enum nohz_event ev)
@@ -254,26 +247,38 @@ int nohz_counters_read(struct nohz_counters *c, int cpu, enum nohz_event ev,
 	if (evsel_read(c, c->ev[ev], cpu, val) < 0 ||
 	    (c->alt[ev] && evsel_read(c, c->alt[ev], cpu, &v2) < 0))
 		return -EIO;
-	/* the alt counter saw its own disable IPI (see nohz_counters_enable) */
-	if (c->alt[ev] && ev_ipi(ev) && v2 && !c->local[cpu])
+	/* the alt counter saw the disable IPI (see nohz_counters_enable) */
+	if (ev == NOHZ_EV_CALLFUNC && v2 && !c->local[cpu])
 		v2--;
 	*val += v2;
 	return 0;
 }
 
+/* members first: a closed leader would turn its enabled members loose */
 void nohz_counters_close(struct nohz_counters *c)
 {
 	if (!c)
 		return;
-	for (int ev = 0; ev < NOHZ_EV_MAX; ev++) {
-		if (c->ev[ev]) {
-			perf_evsel__close(c->ev[ev]);
-			perf_evsel__delete(c->ev[ev]);
+	for (int ev = NOHZ_EV_MAX - 1; ev >= 0; ev--) {
+		struct perf_evsel *e[2] = { c->alt[ev], c->ev[ev] };
+
+		for (int i = 0; i < 2; i++) {
+			if (!e[i] || e[i] == leader(c))
+				continue;
+			perf_evsel__close(e[i]);
+			perf_evlist__remove(c->group, e[i]);
+			perf_evsel__delete(e[i]);
 		}
-		if (c->alt[ev]) {
-			perf_evsel__close(c->alt[ev]);
-			perf_evsel__delete(c->alt[ev]);
+	}
+	if (c->group) {
+		struct perf_evsel *l = leader(c);
+
+		if (l) {
+			perf_evsel__close(l);
+			perf_evlist__remove(c->group, l);
+			perf_evsel__delete(l);
 		}
+		perf_evlist__delete(c->group);
 	}
 	perf_cpu_map__put(c->cpus);
 	perf_thread_map__put(c->threads);
