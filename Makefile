@@ -55,7 +55,9 @@ LIB_DEPS      = $(PERF_LIBS) $(TRACE_LIBS) -lnuma -lz -lpthread -lm
 
 LIB_SRCS   := $(sort $(wildcard lib/*.c))
 LIB_OBJS   := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
-TOOL_SRCS  := $(filter-out tools/irqtop-%.c,$(sort $(wildcard tools/*.c)))
+# tools/common.c links into every tool; tools/irqtop-*.c into irqtop
+TOOL_COMMON := tools/common.c
+TOOL_SRCS  := $(filter-out tools/irqtop-%.c $(TOOL_COMMON),$(sort $(wildcard tools/*.c)))
 TOOLS      := $(TOOL_SRCS:tools/%.c=%)
 TOOL_BINS  := $(TOOLS:%=$(B)/%)
 TOOL_LIBS_irqtop := $(CURSES_LIBS)
@@ -124,9 +126,9 @@ $(B)/libnohz.pc: libnohz.pc.in Makefile $(PERF_MK)
 # Tools link the static library so they run from build/ without LD_LIBRARY_PATH
 # and need no libperf at run time.
 $(B)/irqtop $(B)/irqtop.static: $(TOOL_SRCS_irqtop)
-$(B)/%: tools/%.c $(LIB_A) include/nohz.h $(wildcard tools/*.h)
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) -o $@ $< $(TOOL_SRCS_$*) $(LIB_A) $(LIB_DEPS) \
-		$(TOOL_LIBS_$*)
+$(B)/%: tools/%.c $(TOOL_COMMON) $(LIB_A) include/nohz.h $(wildcard tools/*.h)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) -o $@ $< $(TOOL_SRCS_$*) $(TOOL_COMMON) \
+		$(LIB_A) $(LIB_DEPS) $(TOOL_LIBS_$*)
 
 $(B)/tests/test_%: tests/unit/test_%.c $(LIB_A) include/nohz.h $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -206,9 +208,10 @@ static:
 
 .PHONY: all-static
 all-static: $(LIB_A) $(TOOLS:%=$(B)/%.static)
-$(B)/%.static: tools/%.c $(LIB_A) include/nohz.h $(wildcard tools/*.h)
+$(B)/%.static: tools/%.c $(TOOL_COMMON) $(LIB_A) include/nohz.h $(wildcard tools/*.h)
 	@rm -f $@	# the pipe hides the compiler's status: test -x must see a fresh file
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) -static -o $@ $< $(TOOL_SRCS_$*) $(LIB_A) \
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(TRACE_CFLAGS) -static -o $@ $< $(TOOL_SRCS_$*) \
+		$(TOOL_COMMON) $(LIB_A) \
 		$(PERF_LIBS) $(shell pkg-config --static --libs libtracefs libtraceevent) \
 		-lnuma -lz -lpthread -lm $(if $(filter irqtop,$*),-lncursesw -ltinfo) 2>&1 | \
 		grep -v 'dlopen\|statically linked' >&2 || true

@@ -32,7 +32,7 @@ static void out_need(struct out *o, size_t n)
 		o->cap = o->cap ? o->cap * 2 : 65536;
 	o->p = realloc(o->p, o->cap);
 	if (!o->p)
-		irqtop_die("out of memory");
+		die("out of memory");
 }
 
 static void out_mem(struct out *o, const char *s, size_t n)
@@ -126,7 +126,7 @@ static void out_eol(struct out *o)
 static void out_flush(struct out *o)
 {
 	if (o->len && fwrite(o->p, 1, o->len, stdout) != o->len)
-		irqtop_die("cannot write: %s", strerror(errno));
+		die("cannot write: %s", strerror(errno));
 	fflush(stdout);
 	o->len = 0;
 }

@@ -16,7 +16,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +25,7 @@
 
 #include "irqtop.h"
 
-#define PROG "irqtop"
+const char tool_name[] = "irqtop";
 
 volatile sig_atomic_t irqtop_stop;
 
@@ -78,19 +78,6 @@ static void usage(FILE *f)
 "Exit status: 0, or 2 on bad input or an unreadable file.\n");
 }
 
-/* irqtop_die - one line "irqtop: ..." on stderr, exit 2 */
-void irqtop_die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(NOHZ_EXIT_ERROR);
-}
-
 /* on_signal - SIGINT, SIGTERM, SIGHUP: the loops stop and clean up */
 static void on_signal(int sig)
 {
@@ -132,13 +119,11 @@ static int run_batch(struct irqtop *t)
 	for (;;) {
 		if (t->absolute || t->have_prev) {
 			if (irqtop_build(t, err, sizeof(err)) < 0)
-				irqtop_die("%s", err);
+				die("%s", err);
 			irqtop_print_frame(t, ++frame);
 			/* nobody can read the frames (stdout closed, disk full) */
-			if (fflush(stdout) == EOF || ferror(stdout)) {
-				fprintf(stderr, PROG ": cannot write to standard output\n");
+			if (!tool_stdout_ok(NULL))
 				return -1;
-			}
 			if (t->frames && frame >= t->frames)
 				break;
 		}
@@ -146,7 +131,7 @@ static int run_batch(struct irqtop *t)
 		if (!sleep_until(next))
 			break;
 		if (irqtop_sample(t, err, sizeof(err)) < 0)
-			irqtop_die("%s", err);
+			die("%s", err);
 	}
 	irqtop_print_done();
 	return 0;
@@ -179,7 +164,6 @@ static const struct option longopts[] = {
 /* parse_sort - "total", "name", "cpuN" or "N" */
 static void parse_sort(struct irqtop *t, const char *s)
 {
-	char *end;
 	long v;
 
 	if (!strcmp(s, "total")) {
@@ -192,10 +176,8 @@ static void parse_sort(struct irqtop *t, const char *s)
 	}
 	if (!strncmp(s, "cpu", 3) || !strncmp(s, "CPU", 3))
 		s += 3;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < 0 || v >= NOHZ_MAX_CPUS)
-		irqtop_die("unknown sort key '%s' (use total, name or cpuN)", s);
+	if (tool_parse_long(s, 0, NOHZ_MAX_CPUS - 1, &v) < 0)
+		die("unknown sort key '%s' (use total, name or cpuN)", s);
 	t->sort = SORT_CPU;
 	t->sort_cpu = (int)v;
 }
@@ -203,18 +185,13 @@ static void parse_sort(struct irqtop *t, const char *s)
 /* parse_args - options into t; bad input ends here with exit 2 */
 static void parse_args(struct irqtop *t, int argc, char **argv)
 {
-	char err[256];
-	char *end;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:id:aSs:zLbn:JjhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			if (nohz_cpuset_parse(&t->filter, optarg, err, sizeof(err)) < 0)
-				irqtop_die("cannot parse cpu list '%s': %s", optarg, err);
-			if (nohz_cpuset_empty(&t->filter))
-				irqtop_die("cannot parse cpu list '%s': it is empty", optarg);
+			tool_cpulist(optarg, &t->filter);
 			t->filtered = true;
 			t->filter_arg = optarg;
 			break;
@@ -222,10 +199,9 @@ static void parse_args(struct irqtop *t, int argc, char **argv)
 			t->iso_only = true;
 			break;
 		case 'd':
-			if (nohz_parse_duration(optarg, &t->interval, err, sizeof(err)) < 0)
-				irqtop_die("cannot parse interval '%s': %s", optarg, err);
+			t->interval = tool_duration("interval", optarg);
 			if (t->interval < 0.001)	/* below that it is a busy loop */
-				irqtop_die("cannot parse interval '%s': shorter than 1ms", optarg);
+				die("cannot parse interval '%s': shorter than 1ms", optarg);
 			break;
 		case 'a':
 			t->absolute = true;
@@ -246,10 +222,8 @@ static void parse_args(struct irqtop *t, int argc, char **argv)
 			t->batch = true;
 			break;
 		case 'n':
-			errno = 0;
-			t->frames = strtol(optarg, &end, 10);
-			if (!*optarg || *end || errno || t->frames < 1)
-				irqtop_die("cannot parse count '%s': not a whole number above 0", optarg);
+			if (tool_parse_long(optarg, 1, LONG_MAX, &t->frames) < 0)
+				die("cannot parse count '%s': not a whole number above 0", optarg);
 			break;
 		case 'J':
 		case 'j':
@@ -257,23 +231,14 @@ static void parse_args(struct irqtop *t, int argc, char **argv)
 			break;
 		case OPT_ROOT:
 			if (!*optarg)
-				irqtop_die("cannot open root '': the path is empty");
+				die("cannot open root '': the path is empty");
 			t->root = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			printf(PROG " (nohz-tools) %s\n", NOHZ_VERSION);
-			exit(0);
-		case ':':
-			irqtop_die("option '%s' needs an argument (see irqtop -h)", argv[optind - 1]);
-		default:
-			irqtop_die("unknown option '%s' (see irqtop -h)", argv[optind - 1]);
+		default:	/* -h, -V, bad options */
+			tool_std_option(c, argv, usage, "irqtop -h");
 		}
 	}
-	if (optind < argc)
-		irqtop_die("unexpected argument '%s' (see irqtop -h)", argv[optind]);
+	tool_no_operands(argc, argv, "irqtop -h");
 }
 
 /* cleanup - close the perf counters and free the samples and the view */
@@ -299,7 +264,6 @@ int main(int argc, char **argv)
 {
 	static struct irqtop top;
 	struct irqtop *t = &top;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct nohz_cpuset iso;
 	char err[512];
 	int rc = 0;
@@ -312,14 +276,14 @@ int main(int argc, char **argv)
 
 	t->sys = nohz_sys_open(t->root);
 	if (!t->sys)
-		irqtop_die("cannot open root '%s': %s", t->root, strerror(errno));
+		die("cannot open root '%s': %s", t->root, strerror(errno));
 	t->tick_cur = calloc(NOHZ_MAX_CPUS, sizeof(*t->tick_cur));
 	t->tick_prev = calloc(NOHZ_MAX_CPUS, sizeof(*t->tick_prev));
 	t->tasks = calloc(NOHZ_MAX_CPUS, sizeof(*t->tasks));
 	t->cols = calloc(NOHZ_MAX_CPUS, sizeof(*t->cols));
 	t->ticks = calloc(NOHZ_MAX_CPUS, sizeof(*t->ticks));
 	if (!t->tick_cur || !t->tick_prev || !t->tasks || !t->cols || !t->ticks)
-		irqtop_die("out of memory");
+		die("out of memory");
 
 	t->have_kernel = nohz_kernel_read(t->sys, &t->k) == 0;
 	if (t->have_kernel && t->filtered) {
@@ -329,37 +293,23 @@ int main(int argc, char **argv)
 
 		nohz_cpuset_andnot(&beyond, &t->filter, &t->k.possible);
 		if (!nohz_cpuset_empty(&beyond))
-			irqtop_die("cpu list '%s' has CPU %d, which this machine cannot have "
-				    "(possible: %s)", t->filter_arg, nohz_cpuset_next(&beyond, -1),
-				    nohz_cpuset_format(&t->k.possible, list, sizeof(list)));
-	}
-	/* offline cpus of -c are shown once they come online; impossible ones
-	 * never will be */
-	if (t->filtered && t->have_kernel && !nohz_cpuset_subset(&t->filter, &t->k.possible)) {
-		struct nohz_cpuset bad;
-		char list[256], pos[256];
-
-		nohz_cpuset_andnot(&bad, &t->filter, &t->k.possible);
-		irqtop_die("no CPU %s here (possible CPUs: %s)",
-			   nohz_cpuset_format(&bad, list, sizeof(list)),
-			   nohz_cpuset_format(&t->k.possible, pos, sizeof(pos)));
+			die("cpu list '%s' has CPU %d, which this machine cannot have "
+			    "(possible: %s)", t->filter_arg, nohz_cpuset_next(&beyond, -1),
+			    nohz_cpuset_format(&t->k.possible, list, sizeof(list)));
 	}
 	nohz_cpuset_or(&iso, &t->k.nohz_full, &t->k.isolated);
 	t->iso = iso;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	tool_signals(on_signal, 0, true);
 
 	if (irqtop_sample(t, err, sizeof(err)) < 0)
-		irqtop_die("%s", err);
+		die("%s", err);
 	if (t->have_kernel)
 		nohz_cpuset_andnot(&t->hk, &t->k.online, &t->iso);
 	else
 		nohz_interrupts_cpus(&t->cur[SRC_IRQ], &t->hk);
 	if (irqtop_build(t, err, sizeof(err)) < 0)
-		irqtop_die("%s", err);
+		die("%s", err);
 
 	if (t->batch || t->json) {
 		rc = run_batch(t);
@@ -367,7 +317,7 @@ int main(int argc, char **argv)
 		rc = irqtop_tui(t, err, sizeof(err));
 		if (rc < 0) {
 			cleanup(t);
-			irqtop_die("%s", err);
+			die("%s", err);
 		}
 	}
 	cleanup(t);

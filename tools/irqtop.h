@@ -7,7 +7,7 @@
 #define IRQTOP_H
 
 #include <signal.h>
-#include "nohz.h"
+#include "common.h"
 
 enum irqtop_sort { SORT_TOTAL, SORT_NAME, SORT_CPU };
 enum { SRC_IRQ, SRC_SOFTIRQ, SRC_MAX };
@@ -95,8 +95,6 @@ int irqtop_utoa(char *buf, uint64_t v);
 void irqtop_print_frame(struct irqtop *t, long frame);
 /* irqtop_print_done - release the frame buffer */
 void irqtop_print_done(void);
-/* irqtop_die - "irqtop: ..." on stderr, exit 2 */
-void irqtop_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* irqtop_tui - the interactive screen until q or a signal */
 int irqtop_tui(struct irqtop *t, char *err, size_t errlen);
 

@@ -7,15 +7,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "nohz.h"
+#include "common.h"
 
-#define TOOL "nohz-check"
+const char tool_name[] = "nohz-check";
 
 struct opts {
 	const char *cpus;
@@ -46,7 +45,7 @@ static volatile sig_atomic_t wl_stop;
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: " TOOL " [options]\n"
+"Usage: %s [options]\n"
 "Check that CPUs are isolated (nohz_full, isolcpus, rcu_nocbs) and prove it live.\n"
 "\n"
 "  -c, --cpus LIST        target CPUs (default: nohz_full, else isolated,\n"
@@ -74,20 +73,7 @@ static void usage(FILE *f)
 "Exit status: 0 PASS (warnings allowed), 1 FAIL, 2 error or interrupted.\n"
 "The live test needs root (perf_event_open on tracepoints, tracefs).  With\n"
 "--pid or --cgroup it starts no spinner: it counts on the workload's CPUs while\n"
-"the workload runs.\n");
-}
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(TOOL ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(NOHZ_EXIT_ERROR);
+"the workload runs.\n", tool_name);
 }
 
 static void parse_args(int argc, char **argv, struct opts *o)
@@ -110,7 +96,6 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
-	char err[256];
 	int c;
 
 	o->seconds = 10;
@@ -118,10 +103,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, ":c:d:T:sr:jqhVp:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->cpus = optarg; break;
-		case 'd':
-			if (nohz_parse_duration(optarg, &o->seconds, err, sizeof(err)) < 0)
-				die("cannot parse duration '%s': %s", optarg, err);
-			break;
+		case 'd': o->seconds = tool_duration("duration", optarg); break;
 		case 'T': {
 			char *end;
 
@@ -140,12 +122,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_NO_EXPLAIN: o->explain = -1; break;
 		case OPT_TRACE: o->trace_file = optarg; break;
 		case 'p': {
-			char *end;
 			long v;
 
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v <= 0 || v > 0x7fffffff)
+			if (tool_parse_long(optarg, 1, 0x7fffffff, &v) < 0)
 				die("cannot parse pid '%s': want a process id", optarg);
 			o->pid = optarg;
 			o->pid_val = (pid_t)v;
@@ -159,15 +138,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			for (size_t i = 0; i < nohz_checks_count(); i++)
 				printf("%-24s %s\n", nohz_check_id(i), nohz_check_title(i));
 			exit(0);
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf(TOOL " %s\n", NOHZ_VERSION); exit(0);
-		case ':': die("option '%s' needs an argument", argv[optind - 1]);
-		default:
-			die("unknown option '%s' (see --help)", argv[optind - 1]);
+		/* its own version line ("nohz-check 0.1.0"), no hint for ':' */
+		case 'V': printf("%s %s\n", tool_name, NOHZ_VERSION); exit(0);
+		case ':': tool_bad_option(c, argv, NULL);
+		default: tool_std_option(c, argv, usage, "--help");	/* -h, unknown */
 		}
 	}
-	if (optind < argc)
-		die("unexpected argument '%s' (see --help)", argv[optind]);
+	tool_no_operands(argc, argv, "--help");
 	if (o->pid && o->cgroup)
 		die("--pid and --cgroup exclude each other");
 	if ((o->pid || o->cgroup) && o->cpus)
@@ -273,21 +250,13 @@ static void print_text(const struct opts *o, const struct nohz_report *r,
 	       reset(o), nohz_cpuset_format(&r->targets, t, sizeof(t)));
 }
 
-static void json_kv(const char *k, const char *v, bool comma)
-{
-	printf("\"%s\":", k);
-	nohz_json_string(stdout, v);
-	if (comma)
-		putchar(',');
-}
-
 static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
 		       const struct nohz_explain *ex, const char *root)
 {
 	char b[2048];
 
 	printf("{");
-	json_kv("tool", TOOL, true);
+	json_kv("tool", tool_name, true);
 	json_kv("version", NOHZ_VERSION, true);
 	json_kv("verdict", nohz_verdict_name(nohz_report_verdict(r)), true);
 	json_kv("cpus", nohz_cpuset_format(&r->targets, b, sizeof(b)), true);
@@ -479,8 +448,8 @@ int main(int argc, char **argv)
 			die("no default target: this host has a single online CPU; use -c");
 	}
 	if (!o.static_only && geteuid() != 0)
-		fprintf(stderr, TOOL ": not root: the live test may fail to open "
-			"tracepoint counters (use --static-only, or run as root)\n");
+		tool_warn("not root: the live test may fail to open tracepoint counters "
+			  "(use --static-only, or run as root)");
 
 	rc = nohz_checks_run(sys, &targets, &r);
 	if (rc < 0)
@@ -491,15 +460,11 @@ int main(int argc, char **argv)
 		struct nohz_live_opts lo = { .seconds = o.seconds, .threshold = o.threshold,
 					     .trace = o.explain >= 0 || o.trace_file,
 					     .trace_file = o.trace_file };
-		struct sigaction sa = { .sa_handler = on_signal };
 
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
+		tool_signals(on_signal, 0, true);
 		if (!o.quiet && !o.json && isatty(STDERR_FILENO))
-			fprintf(stderr, TOOL ": live test on CPUs %s for %.1f s...\n",
-				nohz_cpuset_format(&targets, b, sizeof(b)), o.seconds);
+			tool_warn("live test on CPUs %s for %.1f s...",
+				  nohz_cpuset_format(&targets, b, sizeof(b)), o.seconds);
 		rc = wl_on ? workload_watch(sys, &k, &targets, &lo, &lv, &r) :
 		     nohz_live_run(sys, &targets, &lo, &lv, err, sizeof(err));
 		if (rc < 0) {
@@ -527,16 +492,13 @@ int main(int argc, char **argv)
 	else
 		print_text(&o, &r, o.static_only ? NULL : &lv, ex, nohz_sys_root(sys));
 	if (lv.interrupted)
-		fprintf(stderr, TOOL ": interrupted after %.1f s: partial results\n",
-			lv.seconds);
+		tool_warn("interrupted after %.1f s: partial results", lv.seconds);
 	else
 		exit_code = nohz_report_verdict(&r) == NOHZ_FAIL ? NOHZ_EXIT_FAIL :
 							       NOHZ_EXIT_PASS;
 	/* a report nobody could read (stdout closed, disk full) is no verdict */
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, TOOL ": cannot write the report to standard output\n");
+	if (!tool_stdout_ok("the report"))
 		exit_code = NOHZ_EXIT_ERROR;
-	}
 	nohz_live_free(&lv);
 	nohz_workload_free(&wl);
 	nohz_report_free(&r);

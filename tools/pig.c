@@ -13,16 +13,15 @@
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "nohz.h"
+#include "common.h"
 
-#define PROG "pig"
+const char tool_name[] = "pig";
 
 enum { OPT_COUNT = 256, OPT_CLOCK };
 
@@ -80,19 +79,6 @@ static void usage(FILE *f)
 		NOHZ_SPIN_AUTO_MULT, NOHZ_SPIN_AUTO_FLOOR_NS);
 }
 
-/* die - one line "pig: ..." on stderr, exit 2 */
-static void __attribute__((format(printf, 1, 2), noreturn)) die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(NOHZ_EXIT_ERROR);
-}
-
 /* pig_on_signal - SIGINT/SIGTERM: stop the spinners, results still print */
 static void pig_on_signal(int sig)
 {
@@ -103,14 +89,12 @@ static void pig_on_signal(int sig)
 /* pig_parse_long - whole decimal number in [lo, hi] */
 static long pig_parse_long(const char *what, const char *s, long lo, long hi)
 {
-	char *end;
 	long v;
+	int rc = tool_parse_long(s, lo, hi, &v);
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!*s || *end || errno)
+	if (rc == -EINVAL)
 		die("cannot parse %s '%s': not a whole number", what, s);
-	if (v < lo || v > hi)
+	if (rc < 0)
 		die("cannot parse %s '%s': must be %ld-%ld", what, s, lo, hi);
 	return v;
 }
@@ -170,27 +154,23 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 	};
 	struct nohz_cpuset online;
 	struct nohz_sys *sys;
-	char err[256], buf[256];
+	char buf[256];
 	bool have_c = false, have_t = false, throttled;
 	long runtime = 0, period = 0;
 	int c, rc;
 
 	memset(p, 0, sizeof(*p));
 	p->so.measure = true;
-	p->so.name = PROG;
+	p->so.name = tool_name;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:d:c:t:p:mT:jqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 		case 'd':
-			if (nohz_parse_duration(optarg, &p->so.seconds, err, sizeof(err)) < 0)
-				die("cannot parse duration '%s': %s", optarg, err);
+			p->so.seconds = tool_duration("duration", optarg);
 			break;
 		case 'c':
-			if (nohz_cpuset_parse(&p->so.cpus, optarg, err, sizeof(err)) < 0)
-				die("cannot parse cpu list '%s': %s", optarg, err);
-			if (nohz_cpuset_empty(&p->so.cpus))
-				die("cannot parse cpu list '%s': it is empty", optarg);
+			tool_cpulist(optarg, &p->so.cpus);
 			have_c = true;
 			break;
 		case 't':
@@ -225,24 +205,11 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 		case 'q':
 			p->quiet = true;
 			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			printf(PROG " (nohz-tools) %s\n", NOHZ_VERSION);
-			exit(0);
-		case ':':
-			if (optopt && strncmp(argv[optind - 1], "--", 2))
-				die("option '-%c' needs an argument (see pig -h)", optopt);
-			die("option '%s' needs an argument (see pig -h)", argv[optind - 1]);
-		default:
-			if (optopt && strncmp(argv[optind - 1], "--", 2))
-				die("unknown option '-%c' (see pig -h)", optopt);
-			die("unknown option '%s' (see pig -h)", argv[optind - 1]);
+		default:	/* -h, -V, bad options */
+			tool_std_option(c, argv, usage, "pig -h");
 		}
 	}
-	if (optind < argc)
-		die("unexpected argument '%s' (see pig -h)", argv[optind]);
+	tool_no_operands(argc, argv, "pig -h");
 	if (have_c && have_t)
 		die("-c and -t cannot be combined");
 	if (p->so.fifo_prio && p->so.seconds <= 0)
@@ -276,10 +243,10 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 	p->pinned = !have_t;
 	/* a warning only once the input is known good: bad input is one line */
 	if (throttled)
-		fprintf(stderr, PROG ": warning: RT throttling is on (sched_rt_runtime_us=%ld "
-			"of %ld): SCHED_FIFO spinners are paused %.0f ms every %.0f ms; "
-			"'sysctl kernel.sched_rt_runtime_us=-1' turns it off\n",
-			runtime, period, (period - runtime) / 1e3, period / 1e3);
+		tool_warn("warning: RT throttling is on (sched_rt_runtime_us=%ld of %ld): "
+			  "SCHED_FIFO spinners are paused %.0f ms every %.0f ms; "
+			  "'sysctl kernel.sched_rt_runtime_us=-1' turns it off",
+			  runtime, period, (period - runtime) / 1e3, period / 1e3);
 
 	if (p->pinned) {
 		p->count_cpus = p->so.cpus;
@@ -368,7 +335,7 @@ static void print_text(const struct pig *p, struct nohz_spin *s)
 	if (!p->quiet && hi >= 0) {
 		printf("\n%-17s", "gap length");
 		for (size_t i = 0; i < n; i++) {
-			char col[24];
+			char col[32];	/* "thread " and any size_t */
 
 			if (nohz_spin_cpu(s, i) >= 0)
 				snprintf(col, sizeof(col), "CPU %d", nohz_spin_cpu(s, i));
@@ -498,7 +465,6 @@ static void print_json(const struct pig *p, struct nohz_spin *s)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = pig_on_signal };
 	struct nohz_spin *s;
 	struct pig p;
 	char err[512];
@@ -516,15 +482,11 @@ int main(int argc, char **argv)
 			p.ctr = NULL;
 			if (!p.ctr_err[0])
 				snprintf(p.ctr_err, sizeof(p.ctr_err), "%s", strerror(-rc));
-			fprintf(stderr, PROG ": cannot count events, going on without: %s\n",
-				p.ctr_err);
+			tool_warn("cannot count events, going on without: %s", p.ctr_err);
 		}
 	}
 
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	tool_signals(pig_on_signal, SA_RESTART, false);
 
 	rc = nohz_spin_start(&s, &p.so, err, sizeof(err));
 	if (rc < 0) {
@@ -548,13 +510,11 @@ int main(int argc, char **argv)
 		else
 			print_text(&p, s);
 	} else {
-		fprintf(stderr, PROG ": stopped before any spinning was measured\n");
+		tool_warn("stopped before any spinning was measured");
 	}
 	/* results nobody could read (stdout closed, disk full) are no pass */
-	if ((fflush(stdout) == EOF || ferror(stdout)) && measured) {
-		fprintf(stderr, PROG ": cannot write the results to standard output\n");
+	if (measured && !tool_stdout_ok("the results"))
 		measured = false;
-	}
 	nohz_spin_free(s);
 	nohz_counters_close(p.ctr);
 	return measured ? NOHZ_EXIT_PASS : NOHZ_EXIT_ERROR;

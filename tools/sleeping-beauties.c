@@ -12,7 +12,6 @@
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "nohz.h"
+#include "common.h"
 
-#define PROG "sleeping-beauties"
 #define MAX_PIDS 1024
+
+const char tool_name[] = "sleeping-beauties";
 
 enum { OPT_COMM = 256, OPT_TRACE, OPT_ROOT };
 
@@ -73,18 +73,6 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 when no wait passed the threshold, 1 when one did, 2 on\n"
 "bad input or errors.\n");
-}
-
-static void __attribute__((format(printf, 1, 2), noreturn)) die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(NOHZ_EXIT_ERROR);
 }
 
 /* sb_on_signal - stop; a signal during setup is kept for when it is done */
@@ -161,7 +149,6 @@ static void sb_parse(struct sb *sb, int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[256], *end;
 	int c;
 
 	memset(sb, 0, sizeof(*sb));
@@ -177,15 +164,18 @@ static void sb_parse(struct sb *sb, int argc, char **argv)
 			sb->o.threshold_ns = sb_parse_ms("threshold", optarg, 0, 86400e3);
 			break;
 		case 'd':
-			if (nohz_parse_duration(optarg, &sb->seconds, err, sizeof(err)) < 0)
-				die("cannot parse duration '%s': %s", optarg, err);
+			sb->seconds = tool_duration("duration", optarg);
 			break;
-		case 'n':
-			errno = 0;
-			sb->count = strtoul(optarg, &end, 10);
-			if (!*optarg || *end || errno || !sb->count || *optarg == '-')
+		case 'n': {
+			long n;
+
+			/* digits only: strtol would take " -5" or "+5" */
+			if (!isdigit((unsigned char)optarg[0]) ||
+			    tool_parse_long(optarg, 1, 0x7fffffff, &n) < 0)
 				die("cannot parse count '%s': want a whole number > 0", optarg);
+			sb->count = n;
 			break;
+		}
 		case 'p':
 			sb->o.npids = sb_parse_pids(optarg, sb->pids);
 			sb->o.pids = sb->pids;
@@ -209,24 +199,11 @@ static void sb_parse(struct sb *sb, int argc, char **argv)
 		case 'q':
 			sb->quiet = true;
 			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			printf(PROG " (nohz-tools) %s\n", NOHZ_VERSION);
-			exit(0);
-		case ':':
-			if (optopt && strncmp(argv[optind - 1], "--", 2))
-				die("option '-%c' needs an argument (see " PROG " -h)", optopt);
-			die("option '%s' needs an argument (see " PROG " -h)", argv[optind - 1]);
-		default:
-			if (optopt && strncmp(argv[optind - 1], "--", 2))
-				die("unknown option '-%c' (see " PROG " -h)", optopt);
-			die("unknown option '%s' (see " PROG " -h)", argv[optind - 1]);
+		default:	/* -h, -V, bad options */
+			tool_std_option(c, argv, usage, "sleeping-beauties -h");
 		}
 	}
-	if (optind < argc)
-		die("unexpected argument '%s' (see " PROG " -h)", argv[optind]);
+	tool_no_operands(argc, argv, "sleeping-beauties -h");
 	if (sb->o.trace && sb->root)
 		die("--trace reads the running kernel: it cannot be combined with --root");
 }
@@ -252,14 +229,6 @@ static double wall_time(uint64_t mono_ns, char *buf, size_t len)
 	snprintf(buf, len, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 (int)((wall - secs) * 1000));
 	return wall;
-}
-
-static void json_kv(const char *key, const char *val, bool comma)
-{
-	printf("\"%s\":", key);
-	nohz_json_string(stdout, val);
-	if (comma)
-		putchar(',');
 }
 
 static void print_json_event(enum nohz_dwait_event ev, const struct nohz_dwait *w)
@@ -355,7 +324,7 @@ static void sb_event(enum nohz_dwait_event ev, const struct nohz_dwait *w, void 
 
 	if (w->stack_denied && !sb->said_no_stacks) {
 		sb->said_no_stacks = true;
-		fprintf(stderr, PROG ": kernel stacks need root; showing wchan only\n");
+		tool_warn("kernel stacks need root; showing wchan only");
 	}
 	if (sb->quiet)
 		return;
@@ -435,7 +404,6 @@ static void print_summary(struct sb *sb, struct nohz_dwatch *w)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = sb_on_signal };
 	struct rlimit rl;
 	struct nohz_dwatch *w;
 	struct nohz_sys *sys;
@@ -451,10 +419,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	tool_signals(sb_on_signal, 0, true);
 
 	sys = nohz_sys_open(sb.root ? sb.root : "/");
 	if (!sys)
@@ -476,17 +441,15 @@ int main(int argc, char **argv)
 		       sb.seconds > 0 || sb.count ? "" : " (Ctrl-C to stop)");
 	rc = nohz_dwatch_run(w, sb.seconds, sb.count, err, sizeof(err));
 	if (rc < 0)
-		fprintf(stderr, PROG ": %s\n", err);
+		tool_warn("%s", err);
 	else
 		print_summary(&sb, w);
 	sb_watch = NULL;
 	rc = rc < 0 ? NOHZ_EXIT_ERROR :
 	     nohz_dwatch_stats(w)->reported ? NOHZ_EXIT_FAIL : NOHZ_EXIT_PASS;
 	/* a report nobody could read (stdout closed, disk full) is no verdict */
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, PROG ": cannot write the report to standard output\n");
+	if (!tool_stdout_ok("the report"))
 		rc = NOHZ_EXIT_ERROR;
-	}
 	nohz_dwatch_close(w);
 	nohz_sys_close(sys);
 	return rc;
