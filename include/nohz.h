@@ -655,6 +655,8 @@ struct nohz_explain_opts {
 	double seconds;		/* window length, for rates */
 	struct nohz_cpuset housekeeping;	/* where remedies move things */
 	struct nohz_cpuset nohz_full;	/* cpus the kernel runs tickless */
+	struct nohz_cpuset rcu_nocbs;	/* cpus whose RCU callbacks the kernel
+					 * offloaded (rcu_nocbs, nohz_full) */
 	int kernel_nohz_full;	/* CONFIG_NO_HZ_FULL: 1 yes, -1 no, 0 unknown */
 	const pid_t *spinners;	/* tids expected on the targets: not sources */
 	size_t nspinners;
@@ -709,7 +711,7 @@ const char *nohz_tick_dep_name(int64_t mask);
 
 struct nohz_trace;
 /*
- * nohz_trace_open - create a tracefs instance "nohz-PID" that records only
+ * nohz_trace_open - create a tracefs instance "nohz-trace-PID-N" that records only
  * cpus (tracing_cpumask), enable the events above in it (those the kernel
  * lacks are left out), load kallsyms for function names; tracing stays off
  * until nohz_trace_start.  Enabling tracepoints patches kernel text (IPIs
@@ -734,6 +736,7 @@ const char *nohz_trace_missing(const struct nohz_trace *t);
  * it over (the caller frees *out; once per trace).  Fields left zero are
  * filled from the live system: seconds (the window), housekeeping (online
  * minus targets), nohz_full and kernel_nohz_full (sysfs, kernel config),
+ * rcu_nocbs (the kernel log, else cmdline and config),
  * self (getpid), perf_users (/proc/PID/fd of other processes).
  */
 int nohz_trace_explain(struct nohz_trace *t, const struct nohz_explain_opts *o,

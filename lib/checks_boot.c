@@ -315,6 +315,7 @@ void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f)
 	struct nohz_cpuset req, off, miss;
 	char raw[1024], line[256], b[2048], why[128] = "", v[8];
 	int rc = cmdline_cpus(c, "rcu_nocbs", &req, raw, sizeof(raw));
+	bool bare;
 	bool have_dmesg = dmesg_line(c, "Offload RCU callbacks from CPUs:", line, sizeof(line));
 
 	if (rc < 0) {
@@ -332,8 +333,9 @@ void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f)
 		list[strcspn(list, ".")] = '\0';
 		nohz_cpuset_parse(&off, list, NULL, 0);
 	}
-	if (rc == 1 && !raw[0])
-		req = c->k->possible;	/* bare "rcu_nocbs" offloads every CPU */
+	/* a bare "rcu_nocbs" offloads no CPU at boot: it only lets CPUs be
+	 * offloaded at run time (rcu_nocb_setup) */
+	bare = rc == 1 && !raw[0];
 	nohz_cpuset_or(&req, &req, &off);
 	/* with RCU_NOCB_CPU the kernel offloads every nohz_full CPU itself */
 	if (nohz_kconfig(c->sys, "RCU_NOCB_CPU", v, sizeof(v)) == 1 && v[0] == 'y') {
@@ -353,7 +355,7 @@ void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f)
 
 		sb_init(&sb, f->evidence, sizeof(f->evidence));
 		if (rc == 1)
-			sb_item(&sb, "; ", "rcu_nocbs=%s", raw[0] ? raw : "(all)");
+			sb_item(&sb, "; ", bare ? "rcu_nocbs (bare)" : "rcu_nocbs=%s", raw);
 		if (have_dmesg)
 			sb_item(&sb, "; ", "dmesg: %s", line);
 		if (why[0])
@@ -363,8 +365,9 @@ void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f)
 	}
 	f_set(f, NOHZ_FAIL, "RCU callbacks are not offloaded from CPUs %s (%s%s%s)",
 	      nohz_cpuset_format(&miss, b, sizeof(b)),
+	      bare ? "a bare rcu_nocbs offloads no CPU at boot" :
 	      rc == 1 ? "rcu_nocbs=" : "no rcu_nocbs= on the cmdline",
-	      rc == 1 ? raw : "", have_dmesg ? "" : ", no offload line in dmesg");
+	      rc == 1 && !bare ? raw : "", have_dmesg ? "" : ", no offload line in dmesg");
 	f_remedy(f, "boot with rcu_nocbs=%s (and move the rcuo* kthreads to %s)",
 		 c->tlist, c->hklist);
 }

@@ -240,33 +240,48 @@ static void cgroup_component(struct nohz_cgroup_info *ci, const char *s,
 		snprintf(ci->unit, sizeof(ci->unit), "%.*s", (int)n, s);
 }
 
+bool cgroup_line_next(const char **pos, struct cgroup_line *l)
+{
+	const char *line = *pos;
+
+	while (line && *line) {
+		const char *eol = strchrnul(line, '\n');
+		const char *c1 = memchr(line, ':', eol - line);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', eol - (c1 + 1)) : NULL;
+
+		*pos = *eol ? eol + 1 : eol;
+		if (c2) {
+			l->id = line;
+			l->idlen = c1 - line;
+			l->ctl = c1 + 1;
+			l->ctllen = c2 - l->ctl;
+			l->path = c2 + 1;
+			l->pathlen = eol - l->path;
+			l->v2 = l->idlen == 1 && line[0] == '0' && !l->ctllen;
+			return true;
+		}
+		line = *pos;
+	}
+	return false;
+}
+
 int nohz_cgroup_info_parse(const char *text, struct nohz_cgroup_info *ci)
 {
-	const char *line = text, *best = NULL, *p;
+	const char *pos = text, *best = NULL, *p;
+	struct cgroup_line l;
 	char parent[128] = "";
 	size_t bestlen = 0;
 	bool kube = false;
 
 	memset(ci, 0, sizeof(*ci));
 	/* the v2 line "0::PATH"; on hybrid hosts the first v1 path that says more */
-	while (line && *line) {
-		const char *eol = strchr(line, '\n');
-		size_t ll = eol ? (size_t)(eol - line) : strlen(line);
-		const char *c1 = memchr(line, ':', ll);
-		const char *c2 = c1 ? memchr(c1 + 1, ':', ll - (c1 + 1 - line)) : NULL;
+	while (cgroup_line_next(&pos, &l)) {
+		bool root = l.pathlen <= 1;
 
-		if (c2) {
-			const char *path = c2 + 1;
-			size_t plen = line + ll - path;
-			bool v2 = c1 == line + 1 && line[0] == '0' && c2 == c1 + 1;
-			bool root = plen <= 1;
-
-			if (!best || (v2 && !root) || (bestlen <= 1 && !root)) {
-				best = path;
-				bestlen = plen;
-			}
+		if (!best || (l.v2 && !root) || (bestlen <= 1 && !root)) {
+			best = l.path;
+			bestlen = l.pathlen;
 		}
-		line = eol ? eol + 1 : NULL;
 	}
 	if (!best)
 		return -EINVAL;

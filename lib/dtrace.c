@@ -189,9 +189,8 @@ static int event_fields(struct dtrace *t)
 int dtrace_open(struct dtrace **out, char *err, size_t errlen)
 {
 	static const char *const systems[] = { "sched", "ftrace", NULL };
-	struct tracefs_instance *stale;
 	struct dtrace *t;
-	char name[64];
+	const char *name;
 	int rc;
 
 	*out = NULL;
@@ -205,19 +204,10 @@ int dtrace_open(struct dtrace **out, char *err, size_t errlen)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	/* a leftover of a killed run that had our pid can only be ours */
-	snprintf(name, sizeof(name), "nohz-sb-%d", (int)getpid());
-	if (tracefs_instance_exists(name) && (stale = tracefs_instance_alloc(NULL, name))) {
-		tracefs_instance_destroy(stale);
-		tracefs_instance_free(stale);
-	}
-	t->inst = tracefs_instance_create(name);
-	if (!t->inst) {
-		rc = errno ? -errno : -EIO;
-		nohz_err(err, errlen, "cannot create tracefs instance %s: %s", name,
-			 strerror(-rc));
+	rc = own_instance_open(&t->inst, "nohz-sb-", -1, OWN_INST_REPLACE, err, errlen);
+	if (rc < 0)
 		goto fail;
-	}
+	name = tracefs_instance_get_name(t->inst);
 	rc = -EIO;
 	if (tracefs_instance_file_write(t->inst, "trace_clock", "mono") < 0) {
 		nohz_err(err, errlen, "cannot set the trace clock to mono in %s", name);
@@ -277,16 +267,10 @@ void dtrace_close(struct dtrace *t)
 {
 	if (!t)
 		return;
-	if (t->inst) {
-		tracefs_event_disable(t->inst, NULL, NULL);
-		if (t->trigger)
-			tracefs_event_file_write(t->inst, "sched", "sched_switch", "trigger",
-						 "!stacktrace if " SWITCH_COND);
-		/* rmdir is refused while a reader still holds a buffer file */
-		for (int i = 0; i < 50 && tracefs_instance_destroy(t->inst) < 0; i++)
-			usleep(10000);
-		tracefs_instance_free(t->inst);
-	}
+	if (t->inst && t->trigger)
+		tracefs_event_file_write(t->inst, "sched", "sched_switch", "trigger",
+					 "!stacktrace if " SWITCH_COND);
+	own_instance_close(t->inst, 500);
 	tep_free(t->tep);
 	free(t);
 }

@@ -6,12 +6,12 @@
  * Aggregation is streaming (a record is counted and forgotten) so a long
  * window on many CPUs costs memory per distinct source, not per event.
  * What cannot be known while streaming - which tids are our spinners, the
- * window length - is applied once in nohz_explain_finish.  The tables are
- * allocated up front: records arrive while the window is open, and growing
- * an mmap-sized array there would remap memory of the process whose
- * spinners run on the measured CPUs (a TLB shootdown IPI on each of them).
- * Names, words and remedies come from lib/remedy.c, printing from
- * lib/explain_out.c.
+ * window length - is applied once in nohz_explain_finish, with the ranking
+ * (lib/explain_rank.c).  The tables are allocated up front: records arrive
+ * while the window is open, and growing an mmap-sized array there would
+ * remap memory of the process whose spinners run on the measured CPUs (a
+ * TLB shootdown IPI on each of them).  Names, words and remedies come from
+ * lib/remedy.c, printing from lib/explain_out.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,52 +21,6 @@
 
 #define ROWS_RESERVED 2048
 #define ARMERS_RESERVED 1024
-
-/* One source being counted: a row of the future table. */
-struct ex_row {
-	int cpu;
-	enum nohz_src_kind kind;
-	int64_t id;		/* irq, vector, dependency mask; IPI 1: csd;
-				 * TIMER: the hrtimer while its armer is unknown */
-	pid_t pid, tgid;	/* the task (TASK, timer armer, POSIX_TIMER) */
-	bool self;
-	uint64_t count, ticks, wakeups;
-	char name[64];		/* function, action, vector, dependency */
-	char comm[16];
-};
-
-/* Who last armed an hrtimer: expiries are charged to that task. */
-struct ex_armer {
-	bool used;
-	int cpu;
-	uint64_t ptr;
-	pid_t pid, tgid;
-	char comm[16];
-};
-
-struct ex_cpu {
-	struct nohz_explain_cpu pub;
-	struct nohz_source *src;	/* after finish */
-	bool in_timer_irq, irq_expired;
-	long dep_row;		/* last tick_stop failure not yet followed by a tick */
-	char others[256];	/* foreign tasks, for SCHED */
-};
-
-struct nohz_explain {
-	struct ex_cpu *cpu[NOHZ_MAX_CPUS];
-	struct ex_row *rows;
-	size_t nrows, rcap;
-	uint32_t *index;	/* open addressing: row index + 1 */
-	size_t icap;
-	struct ex_armer *arm;
-	size_t narm, acap;
-	double seconds;
-	bool finished;
-};
-
-/* ------------------------------------------------------------------ */
-/* aggregation                                                        */
-/* ------------------------------------------------------------------ */
 
 static bool is_tick_fn(const char *fn)
 {
@@ -210,8 +164,8 @@ static int armers_grow(struct nohz_explain *ex, size_t cap)
 	return 0;
 }
 
-/* armer_slot - the slot of hrtimer ptr on cpu (matching, or a new one) */
-static struct ex_armer *armer_slot(struct nohz_explain *ex, int cpu, uint64_t ptr, bool add)
+/* ex_armer_slot - the slot of hrtimer ptr on cpu (matching, or a new one) */
+struct ex_armer *ex_armer_slot(struct nohz_explain *ex, int cpu, uint64_t ptr, bool add)
 {
 	size_t j;
 
@@ -252,8 +206,8 @@ void nohz_explain_lost(struct nohz_explain *ex, int cpu, uint64_t n)
 		c->pub.lost += n;
 }
 
-/* timer_irq_end - close the local timer interrupt in progress on c */
-static int timer_irq_end(struct nohz_explain *ex, struct ex_cpu *c)
+/* ex_timer_irq_end - close the local timer interrupt in progress on c */
+int ex_timer_irq_end(struct nohz_explain *ex, struct ex_cpu *c)
 {
 	struct ex_row *r;
 
@@ -269,7 +223,7 @@ static int timer_irq_end(struct nohz_explain *ex, struct ex_cpu *c)
 	return 0;
 }
 
-static void set_task(struct ex_row *r, pid_t tgid, const char *comm)
+void ex_set_task(struct ex_row *r, pid_t tgid, const char *comm)
 {
 	if (tgid)
 		r->tgid = tgid;
@@ -298,11 +252,11 @@ static struct ex_row *add_timer(struct nohz_explain *ex, struct ex_cpu *c,
 		return row_get(ex, rec->cpu, NOHZ_SRC_TIMER, 0, 0, rec->name);
 	/* armed before the window: keyed by address, resolved at finish if
 	 * the same timer is re-armed later */
-	a = armer_slot(ex, rec->cpu, rec->ptr, false);
+	a = ex_armer_slot(ex, rec->cpu, rec->ptr, false);
 	r = row_get(ex, rec->cpu, NOHZ_SRC_TIMER, a ? 0 : (int64_t)rec->ptr, a ? a->pid : 0,
 		    rec->name);
 	if (r && a)
-		set_task(r, a->tgid, a->comm);
+		ex_set_task(r, a->tgid, a->comm);
 	return r;
 }
 
@@ -321,14 +275,14 @@ int nohz_explain_add(struct nohz_explain *ex, const struct nohz_trace_rec *rec)
 	c->pub.events++;
 	switch (rec->type) {
 	case NOHZ_REC_TICK:
-		if (timer_irq_end(ex, c) < 0)
+		if (ex_timer_irq_end(ex, c) < 0)
 			return -ENOMEM;
 		c->pub.timer_irqs++;
 		c->in_timer_irq = true;
 		c->irq_expired = false;
 		return 0;
 	case NOHZ_REC_TICK_EXIT:
-		return timer_irq_end(ex, c);
+		return ex_timer_irq_end(ex, c);
 	case NOHZ_REC_TICK_STOP:
 		if (rec->val) {
 			c->pub.tick_stops++;
@@ -341,11 +295,11 @@ int nohz_explain_add(struct nohz_explain *ex, const struct nohz_trace_rec *rec)
 		if (!r)
 			return -ENOMEM;
 		if (rec->val2 == 1)
-			set_task(r, rec->tgid, rec->comm);
+			ex_set_task(r, rec->tgid, rec->comm);
 		c->dep_row = r - ex->rows;
 		break;
 	case NOHZ_REC_HRTIMER_START:
-		a = armer_slot(ex, rec->cpu, rec->ptr, true);
+		a = ex_armer_slot(ex, rec->cpu, rec->ptr, true);
 		if (!a)
 			return -ENOMEM;
 		/* armed from interrupt context: no task owns it */
@@ -382,7 +336,7 @@ int nohz_explain_add(struct nohz_explain *ex, const struct nohz_trace_rec *rec)
 		r = row_get(ex, rec->cpu, NOHZ_SRC_TASK, 0, rec->tid, "");
 		if (!r)
 			return -ENOMEM;
-		set_task(r, rec->tgid, rec->tcomm);
+		ex_set_task(r, rec->tgid, rec->tcomm);
 		if (rec->type == NOHZ_REC_WAKEUP) {
 			r->wakeups++;
 			return 0;
@@ -415,209 +369,6 @@ const struct nohz_explain_cpu *nohz_explain_cpu(const struct nohz_explain *ex, i
 double nohz_explain_seconds(const struct nohz_explain *ex)
 {
 	return ex->seconds;
-}
-
-/* ------------------------------------------------------------------ */
-/* ranking                                                            */
-/* ------------------------------------------------------------------ */
-
-static bool is_spinner(const struct nohz_explain_opts *o, pid_t tid)
-{
-	for (size_t i = 0; i < o->nspinners; i++)
-		if (o->spinners[i] == tid)
-			return true;
-	return false;
-}
-
-static int src_cmp(const void *a, const void *b)
-{
-	const struct nohz_source *x = a, *y = b;
-	int c;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	c = strcmp(x->what, y->what);
-	return c ? c : (x->pid > y->pid) - (x->pid < y->pid);
-}
-
-/* row_key_cmp - order rows by cpu, then by what merges them, then pid */
-static int row_key_cmp(const void *a, const void *b)
-{
-	const struct ex_row *x = *(struct ex_row *const *)a, *y = *(struct ex_row *const *)b;
-	int c;
-
-	if (x->cpu != y->cpu)
-		return x->cpu < y->cpu ? -1 : 1;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	if (x->self != y->self)
-		return x->self ? -1 : 1;
-	c = strcmp(x->name, y->name);
-	if (!c)
-		c = strcmp(x->comm, y->comm);
-	return c ? c : (x->pid > y->pid) - (x->pid < y->pid);
-}
-
-/* same_group - rows that differ only by pid: tasks (or timer armers) of one
- * name, e.g. many short-lived shells, make one row */
-static bool same_group(const struct ex_row *x, const struct ex_row *y)
-{
-	return x->cpu == y->cpu && x->kind == y->kind && x->id == y->id &&
-	       x->self == y->self && !strcmp(x->name, y->name) && !strcmp(x->comm, y->comm);
-}
-
-/* foreign_tasks - "stress/1234 (500), sh (3 tasks, 7)": for SCHED */
-static void foreign_tasks(const struct ex_cpu *c, char *buf, size_t len)
-{
-	struct strbuf sb;
-	int shown = 0;
-
-	sb_init(&sb, buf, len);
-	for (size_t i = 0; i < c->pub.n && shown < 3; i++) {
-		const struct nohz_source *s = &c->src[i];
-
-		if (s->kind != NOHZ_SRC_TASK)
-			continue;
-		if (s->ntasks > 1)
-			sb_item(&sb, ", ", "%s (%d tasks, %llu)", s->comm[0] ? s->comm : "?",
-				s->ntasks, (unsigned long long)s->count);
-		else
-			sb_item(&sb, ", ", "%s/%d (%llu)", s->comm[0] ? s->comm : "?",
-				(int)s->pid, (unsigned long long)s->count);
-		shown++;
-	}
-	sb_finish(&sb);
-}
-
-/* source_emit - one source from the rows[0..n) of a group */
-static void source_emit(struct nohz_explain *ex, struct ex_row **rows, size_t n,
-			const struct nohz_explain_opts *o)
-{
-	struct ex_cpu *c = ex->cpu[rows[0]->cpu];
-	struct nohz_source *s = &c->src[c->pub.n++];
-	const struct ex_row *top = rows[0];
-	struct remedy_in in;
-	struct strbuf sb;
-	char pids[128];
-
-	memset(s, 0, sizeof(*s));
-	sb_init(&sb, pids, sizeof(pids));
-	for (size_t i = 0; i < n; i++) {
-		s->count += rows[i]->count;
-		s->ticks += rows[i]->ticks;
-		if (rows[i]->count > top->count)
-			top = rows[i];
-		/* rows come sorted by pid: count each task once */
-		if (rows[i]->pid > 0 && (!i || rows[i]->pid != rows[i - 1]->pid)) {
-			sb_item(&sb, " ", "%d", (int)rows[i]->pid);
-			s->ntasks++;
-		}
-	}
-	sb_finish(&sb);
-	s->cpu = top->cpu;
-	s->kind = top->kind;
-	s->pid = top->pid;
-	s->self = top->self;
-	memcpy(s->comm, top->comm, sizeof(s->comm));
-	s->rate = o->seconds > 0 ? s->count / o->seconds : 0;
-	in = (struct remedy_in){ .name = top->name, .id = top->id, .comm = top->comm,
-				 .others = c->others, .pids = pids };
-	remedy_describe(s, &in, o);
-}
-
-/* rows_select - the rows worth a source; timers armed before the window
- * get their armer if the same timer was re-armed in it */
-static size_t rows_select(struct nohz_explain *ex, const struct nohz_explain_opts *o,
-			  struct ex_row **v)
-{
-	size_t nv = 0;
-
-	for (size_t i = 0; i < ex->nrows; i++) {
-		struct ex_row *r = &ex->rows[i];
-
-		if (r->kind == NOHZ_SRC_TIMER && r->id) {
-			const struct ex_armer *a = armer_slot(ex, r->cpu, (uint64_t)r->id, false);
-
-			if (a) {
-				r->pid = a->pid;
-				set_task(r, a->tgid, a->comm);
-			}
-			r->id = 0;
-		}
-		if (r->kind == NOHZ_SRC_TASK) {
-			if (is_spinner(o, r->pid))
-				continue;	/* expected: the load itself */
-			if (!r->count) {
-				r->kind = NOHZ_SRC_WAKEUP;
-				r->count = r->wakeups;
-			}
-		}
-		if (!r->count)
-			continue;
-		r->self = o->self > 0 && r->tgid == o->self;
-		v[nv++] = r;
-	}
-	return nv;
-}
-
-int nohz_explain_finish(struct nohz_explain *ex, const struct nohz_explain_opts *o)
-{
-	struct ex_row **v;
-	size_t nv;
-
-	if (ex->finished)
-		return -EALREADY;
-	ex->seconds = o->seconds;
-	v = calloc(ex->nrows ? ex->nrows : 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (int cpu = 0; cpu < NOHZ_MAX_CPUS; cpu++) {
-		struct ex_cpu *c = ex->cpu[cpu];
-		size_t n = 0;
-
-		if (!c)
-			continue;
-		if (timer_irq_end(ex, c) < 0)
-			goto nomem;
-		for (size_t i = 0; i < ex->nrows; i++)
-			n += ex->rows[i].cpu == cpu;
-		c->src = calloc(n ? n : 1, sizeof(*c->src));
-		if (!c->src)
-			goto nomem;
-		c->pub.src = c->src;
-	}
-	nv = rows_select(ex, o, v);
-	qsort(v, nv, sizeof(*v), row_key_cmp);
-	/* SCHED names the foreign tasks of its cpu: the task rows go first */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0, j; i < nv; i = j) {
-			bool task = v[i]->kind == NOHZ_SRC_TASK;
-
-			for (j = i + 1; j < nv && same_group(v[i], v[j]); j++)
-				;
-			if (task == (pass == 0))
-				source_emit(ex, v + i, j - i, o);
-			if (pass == 0 && (j >= nv || v[j]->cpu != v[i]->cpu)) {
-				struct ex_cpu *c = ex->cpu[v[i]->cpu];
-
-				qsort(c->src, c->pub.n, sizeof(*c->src), src_cmp);
-				foreign_tasks(c, c->others, sizeof(c->others));
-			}
-		}
-	for (int cpu = 0; cpu < NOHZ_MAX_CPUS; cpu++)
-		if (ex->cpu[cpu])
-			qsort(ex->cpu[cpu]->src, ex->cpu[cpu]->pub.n, sizeof(struct nohz_source),
-			      src_cmp);
-	free(v);
-	ex->finished = true;
-	return 0;
-nomem:
-	free(v);
-	return -ENOMEM;
 }
 
 void nohz_explain_free(struct nohz_explain *ex)

@@ -50,6 +50,77 @@ struct remedy_in {
 void remedy_describe(struct nohz_source *s, const struct remedy_in *in,
 		     const struct nohz_explain_opts *o);
 
+/* The aggregator, shared by lib/explain.c (counting while the window is
+ * open) and lib/explain_rank.c (turning rows into ranked sources). */
+struct ex_row {			/* one source being counted */
+	int cpu;
+	enum nohz_src_kind kind;
+	int64_t id;		/* irq, vector, dependency mask; IPI 1: csd;
+				 * TIMER: the hrtimer while its armer is unknown */
+	pid_t pid, tgid;	/* the task (TASK, timer armer, POSIX_TIMER) */
+	bool self;
+	uint64_t count, ticks, wakeups;
+	char name[64];		/* function, action, vector, dependency */
+	char comm[16];
+};
+
+struct ex_armer {		/* who last armed an hrtimer: its expiries' owner */
+	bool used;
+	int cpu;
+	uint64_t ptr;
+	pid_t pid, tgid;
+	char comm[16];
+};
+
+struct ex_cpu {
+	struct nohz_explain_cpu pub;
+	struct nohz_source *src;	/* after finish */
+	bool in_timer_irq, irq_expired;
+	long dep_row;		/* last tick_stop failure not yet followed by a tick */
+	char others[256];	/* foreign tasks, for SCHED */
+};
+
+struct nohz_explain {
+	struct ex_cpu *cpu[NOHZ_MAX_CPUS];
+	struct ex_row *rows;
+	size_t nrows, rcap;
+	uint32_t *index;	/* open addressing: row index + 1 */
+	size_t icap;
+	struct ex_armer *arm;
+	size_t narm, acap;
+	double seconds;
+	bool finished;
+};
+
+/* ex_armer_slot - the slot of hrtimer ptr on cpu: the matching one, else
+ * a new one when add (NULL on ENOMEM), else NULL */
+struct ex_armer *ex_armer_slot(struct nohz_explain *ex, int cpu, uint64_t ptr, bool add);
+/* ex_set_task - give r the process and name when known */
+void ex_set_task(struct ex_row *r, pid_t tgid, const char *comm);
+/* ex_timer_irq_end - close the local timer interrupt in progress on c;
+ * 0 or -ENOMEM */
+int ex_timer_irq_end(struct nohz_explain *ex, struct ex_cpu *c);
+
+/* kernel_rcu_nocbs - the cpus whose RCU callbacks the kernel offloaded: its
+ * own boot line in the kernel log, else rebuilt as the kernel does from
+ * rcu_nocbs=, nohz_full and the config; 1 read from the log, 0 rebuilt */
+int kernel_rcu_nocbs(struct nohz_sys *sys, const struct nohz_kernel *k,
+		     struct nohz_cpuset *s);
+
+/* tracefs instances of our own (lib/tracefs.c): every setting lib/trace.c
+ * and lib/dtrace.c make is in one, so removing it undoes them all */
+struct tracefs_instance;
+#define OWN_INST_REAP		1	/* remove those of processes that are gone */
+#define OWN_INST_REPLACE	2	/* ours exists: a run with our pid left it */
+/* own_instance_open - create "PREFIX PID" (seq < 0) or "PREFIX PID-SEQ" once
+ * tracefs is reachable (nohz_tracefs_ensure); without OWN_INST_REPLACE an
+ * existing one is kept and refused (-EEXIST).  0 or -errno with err */
+int own_instance_open(struct tracefs_instance **out, const char *prefix, int seq,
+		      unsigned int flags, char *err, size_t errlen);
+/* own_instance_close - events off, removed (retrying up to wait_ms while a
+ * reader still holds one of its files), freed; NULL is fine */
+void own_instance_close(struct tracefs_instance *inst, int wait_ms);
+
 /* trace internals: lib/trace.c reads the ring buffers, lib/trace_events.c
  * chooses the events and decodes them */
 struct tep_handle;
@@ -137,6 +208,17 @@ int dstate_read_at(int dirfd, const char *path, char *buf, size_t len);
 void dstate_details_read(struct nohz_sys *sys, struct nohz_dwait *w, bool waiting);
 /* dstate_tgid - thread group of a thread id, or -ENOENT */
 pid_t dstate_tgid(struct nohz_sys *sys, pid_t tid);
+/* One "ID:CONTROLLERS:PATH" line of /proc/PID/cgroup; the fields point
+ * into the text, not NUL-terminated. */
+struct cgroup_line {
+	const char *id, *ctl, *path;
+	size_t idlen, ctllen, pathlen;
+	bool v2;			/* "0::PATH" */
+};
+/* cgroup_line_next - the next line at *pos that has two ':' (others are
+ * skipped); *pos moves past it.  false at the end of the text.  Shared by
+ * nohz_cgroup_info_parse and cg_proc_path (lib/workload_cgroup.c). */
+bool cgroup_line_next(const char **pos, struct cgroup_line *l);
 
 enum dtrace_kind { DTRACE_SLEEP, DTRACE_STACK, DTRACE_WAKE };
 struct dtrace_ev {

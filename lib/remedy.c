@@ -4,13 +4,16 @@
  * it: the names of record types, source kinds and tick dependencies (read
  * from the kernel's own tick_stop format when it can), then one table where
  * a row is (kind, name pattern, remedy template); the first matching row
- * wins, so specific names come before the "*" of their kind.
+ * wins, so specific names come before the "*" of their kind.  A kind with
+ * NOCB matches only on a cpu whose RCU callbacks are already offloaded:
+ * such a row comes before the one that says to boot with rcu_nocbs=.
  *
  * Template escapes: %C the cpu, %H housekeeping cpus as a list, %M the same
  * as a hex mask, %P the task's pid, %T "comm/pid", %F the name (function,
  * action, vector), %I the number (irq), %S the foreign tasks on the cpu,
  * %U other processes holding perf events, %N how many tasks a row merges,
- * %L their pids.
+ * %L their pids, %R " rcu_nocbs=CPU" unless the cpu's callbacks are
+ * already offloaded.
  */
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -127,8 +130,10 @@ int nohz_tick_dep_parse(const char *format, char names[][24], int nbits)
 }
 
 
+#define NOCB 0x100	/* a row for cpus whose RCU callbacks are offloaded */
+
 struct rule {
-	enum nohz_src_kind kind;
+	unsigned int kind;	/* enum nohz_src_kind, maybe | NOCB */
 	const char *pat;
 	const char *text;
 };
@@ -143,6 +148,12 @@ static const struct rule rules[] = {
 	  "isolcpus=domain,%C or an isolated cpuset partition" },
 	{ NOHZ_SRC_TICK_DEP, "CLOCK_UNSTABLE", "the clocksource is unstable (TSC): fix it, "
 	  "or boot with tsc=reliable when the TSC is known good" },
+	{ NOHZ_SRC_TICK_DEP | NOCB, "RCU", "RCU turned the tick on: a grace period "
+	  "waited for CPU %C, whose callbacks are already offloaded, while it ran in "
+	  "the kernel, not in user space (system calls, page faults, kernel threads): "
+	  "keep the task in user space during the run (memory touched up front, no "
+	  "blocking calls); if callbacks pile up, give the rcuo* kthreads housekeeping "
+	  "time (taskset -pc %H PID, rcutree.kthread_prio=1)" },
 	{ NOHZ_SRC_TICK_DEP, "RCU", "RCU needs CPU %C (callbacks or a grace period): "
 	  "boot with rcu_nocbs=%C" },
 	{ NOHZ_SRC_TICK_DEP, "RCU_EXP", "expedited RCU grace periods: avoid their "
@@ -189,6 +200,12 @@ static const struct rule rules[] = {
 	  "near its memory limit" },
 	{ NOHZ_SRC_WORK, "flush_to_ldisc", "tty input processing: keep the tty's IRQ and "
 	  "its writers off CPU %C" },
+	{ NOHZ_SRC_WORK | NOCB, "kfree_rcu_monitor", "kfree_rcu batching of objects "
+	  "freed on CPU %C; offloading its RCU callbacks (already done) does not move "
+	  "it: newer kernels queue it unbound (echo %M > "
+	  "/sys/devices/virtual/workqueue/cpumask), older ones on the CPU that freed "
+	  "them: keep kernel work that frees objects (closing files or sockets, "
+	  "exiting threads) off CPU %C" },
 	{ NOHZ_SRC_WORK, "kfree_rcu_monitor", "kfree_rcu batching: boot with rcu_nocbs=%C" },
 	{ NOHZ_SRC_WORK, "*", "work item %F: unbound work obeys echo %M > "
 	  "/sys/devices/virtual/workqueue/cpumask; per-CPU work is queued by a producer "
@@ -197,6 +214,12 @@ static const struct rule rules[] = {
 	/* softirqs, by vector name */
 	{ NOHZ_SRC_SOFTIRQ, "TIMER", "timer-wheel callbacks expiring on CPU %C: they "
 	  "follow the tick; nohz_full=%C and sysctl kernel.timer_migration=1" },
+	{ NOHZ_SRC_SOFTIRQ | NOCB, "RCU", "RCU core work on CPU %C, whose callbacks are "
+	  "already offloaded: the tick raises it to report quiescent states and to wake "
+	  "the rcuo* kthreads for callbacks queued here; remove what keeps the tick "
+	  "(tick-dep rows), keep kernel work that frees objects (closing files or "
+	  "sockets, exiting threads) off CPU %C, or boot with rcu_nocb_poll so that "
+	  "CPU %C need not wake them" },
 	{ NOHZ_SRC_SOFTIRQ, "RCU", "RCU callback processing on CPU %C: boot with "
 	  "rcu_nocbs=%C" },
 	{ NOHZ_SRC_SOFTIRQ, "SCHED", "load balancing from the tick: isolcpus=domain,%C "
@@ -230,6 +253,10 @@ static const struct rule rules[] = {
 	/* tasks, by comm */
 	{ NOHZ_SRC_TASK, "rcuo*", "an RCU callback offload thread: rcu_nocbs=%C puts its "
 	  "work there; keep the thread off CPU %C: taskset -pc %H %P" },
+	{ NOHZ_SRC_TASK | NOCB, "rcuc/*", "the per-CPU RCU core thread (rcutree."
+	  "use_softirq=0, PREEMPT_RT): CPU %C's callbacks are already offloaded, but the "
+	  "tick still wakes it to report quiescent states: stop the tick there "
+	  "(nohz_full=%C, then the tick-dep rows) and keep kernel work off CPU %C" },
 	{ NOHZ_SRC_TASK, "rcuc/*", "the per-CPU RCU core thread: boot with rcu_nocbs=%C "
 	  "and nohz_full=%C" },
 	{ NOHZ_SRC_TASK, "rcu_*", "an RCU grace-period thread: taskset -pc %H %P" },
@@ -306,6 +333,10 @@ static void expand(char *buf, size_t len, const char *t, const struct ctx *x)
 			break;
 		case 'N': sb_printf(&sb, "%d", x->s->ntasks); break;
 		case 'L': sb_printf(&sb, "%s", x->in->pids ? x->in->pids : ""); break;
+		case 'R':
+			if (!nohz_cpuset_isset(&x->o->rcu_nocbs, x->s->cpu))
+				sb_printf(&sb, " rcu_nocbs=%d", x->s->cpu);
+			break;
 		case 'U':
 			sb_printf(&sb, "%s", x->o->perf_users && x->o->perf_users[0] ?
 				  x->o->perf_users : "none found");
@@ -315,10 +346,13 @@ static void expand(char *buf, size_t len, const char *t, const struct ctx *x)
 	}
 }
 
-static const struct rule *rule_find(enum nohz_src_kind kind, const char *name)
+/* rule_find - the first row for kind and name; nocb: the cpu's RCU
+ * callbacks are offloaded, so its NOCB rows apply */
+static const struct rule *rule_find(enum nohz_src_kind kind, const char *name, bool nocb)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
-		if (rules[i].kind == kind && fnmatch(rules[i].pat, name, 0) == 0)
+		if ((rules[i].kind & ~NOCB) == kind && (nocb || !(rules[i].kind & NOCB)) &&
+		    fnmatch(rules[i].pat, name, 0) == 0)
 			return &rules[i];
 	return NULL;
 }
@@ -329,9 +363,9 @@ static const char *tick_remedy(const struct nohz_source *s, const struct nohz_ex
 	if (o->kernel_nohz_full < 0)
 		return "this kernel is built without CONFIG_NO_HZ_FULL: a busy CPU ticks "
 		       "at HZ whatever the tuning; boot a kernel with CONFIG_NO_HZ_FULL=y "
-		       "and nohz_full=%C rcu_nocbs=%C";
+		       "and nohz_full=%C%R";
 	if (!nohz_cpuset_isset(&o->nohz_full, s->cpu))
-		return "CPU %C is not nohz_full: boot with nohz_full=%C rcu_nocbs=%C "
+		return "CPU %C is not nohz_full: boot with nohz_full=%C%R "
 		       "(and isolcpus=domain,%C)";
 	return "a nohz_full CPU keeps ticking only for a reason: see the tick-dep rows; "
 	       "one or two ticks around the start and end of the window are normal";
@@ -359,6 +393,7 @@ void remedy_describe(struct nohz_source *s, const struct remedy_in *in,
 {
 	struct ctx x = { s, in, o, in->name ? in->name : "" };
 	const char *text = NULL, *name = in->name ? in->name : "";
+	bool nocb = nohz_cpuset_isset(&o->rcu_nocbs, s->cpu);
 	const struct rule *r;
 	struct strbuf sb;
 	char task[64];
@@ -387,7 +422,7 @@ void remedy_describe(struct nohz_source *s, const struct remedy_in *in,
 			snprintf(s->what, sizeof(s->what), "%s (armed by %s)", name, task);
 		else
 			snprintf(s->what, sizeof(s->what), "%s", name);
-		r = rule_find(s->kind, name);
+		r = rule_find(s->kind, name, nocb);
 		/* a timer armed before the window has no known owner */
 		if (s->pid <= 0 && (strstr(r->text, "%T") || strstr(r->text, "%P")))
 			text = "an hrtimer %F armed before the window or from another CPU: "
@@ -417,7 +452,7 @@ void remedy_describe(struct nohz_source *s, const struct remedy_in *in,
 			text = "a thread of this checker ran on CPU %C: the measurement "
 			       "disturbed it (report this)";
 		else if (s->ntasks > 1 &&
-			 !strcmp(rule_find(NOHZ_SRC_TASK, name)->pat, "*"))
+			 !strcmp(rule_find(NOHZ_SRC_TASK, name, nocb)->pat, "*"))
 			text = "%N tasks named %F ran on CPU %C (pids %L): start them on "
 			       "housekeeping CPUs (taskset -c %H; children inherit their "
 			       "parent's affinity), or keep the scheduler away "
@@ -427,7 +462,7 @@ void remedy_describe(struct nohz_source *s, const struct remedy_in *in,
 		break;
 	}
 	if (!text) {
-		r = rule_find(s->kind == NOHZ_SRC_WAKEUP ? NOHZ_SRC_TASK : s->kind, name);
+		r = rule_find(s->kind == NOHZ_SRC_WAKEUP ? NOHZ_SRC_TASK : s->kind, name, nocb);
 		text = r ? r->text : "";
 	}
 	x.name = name;

@@ -275,56 +275,17 @@ static void exit_register(void)
 	atexit(trace_exit_handler);
 }
 
-/* instances_reap - remove instances of ours whose process is gone */
-static void instances_reap(void)
-{
-	char path[4096];
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "%s/instances", tracefs_tracing_dir());
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		const char *p = de->d_name + strlen(INSTANCE_PREFIX);
-		struct tracefs_instance *inst;
-		char *end;
-		long pid;
-
-		if (strncmp(de->d_name, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)))
-			continue;
-		pid = strtol(p, &end, 10);
-		if (end == p || (*end && *end != '-') || pid <= 0 ||
-		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		inst = tracefs_instance_alloc(NULL, de->d_name);
-		if (inst) {
-			tracefs_event_disable(inst, NULL, NULL);
-			tracefs_instance_destroy(inst);
-			tracefs_instance_free(inst);
-		}
-	}
-	closedir(d);
-}
-
 /* instance_create - our own instance, quiet, recording only the targets */
 static int instance_create(struct nohz_trace *t, char *err, size_t errlen)
 {
 	static atomic_int seq;
-	char name[64], list[8192];
+	char list[8192];
+	int rc;
 
-	snprintf(name, sizeof(name), INSTANCE_PREFIX "%d-%d", (int)getpid(),
-		 atomic_fetch_add(&seq, 1));
-	t->inst = tracefs_instance_create(name);
-	if (!t->inst || !tracefs_instance_is_new(t->inst)) {
-		nohz_err(err, errlen, "cannot create tracefs instance %s: %s", name,
-			 t->inst ? "it already exists" : strerror(errno));
-		if (t->inst)
-			tracefs_instance_free(t->inst);	/* not ours: keep it */
-		t->inst = NULL;
-		return -EEXIST;
-	}
+	rc = own_instance_open(&t->inst, INSTANCE_PREFIX, atomic_fetch_add(&seq, 1),
+			       OWN_INST_REAP, err, errlen);
+	if (rc < 0)
+		return rc;
 	pthread_mutex_lock(&open_lock);
 	t->next = open_traces;
 	open_traces = t;
@@ -332,7 +293,8 @@ static int instance_create(struct nohz_trace *t, char *err, size_t errlen)
 	tracefs_trace_off(t->inst);
 	if (tracefs_instance_set_affinity(t->inst, nohz_cpuset_format(&t->cpus, list,
 					  sizeof(list))) < 0) {
-		nohz_err(err, errlen, "cannot set tracing_cpumask of %s to %s", name, list);
+		nohz_err(err, errlen, "cannot set tracing_cpumask of %s to %s",
+			 tracefs_instance_get_name(t->inst), list);
 		return -EINVAL;
 	}
 	/* the mono clock makes event times comparable with CLOCK_MONOTONIC */
@@ -387,7 +349,6 @@ int nohz_trace_open(struct nohz_trace **out, const struct nohz_cpuset *cpus,
 	nohz_cpuset_for_each(cpu, cpus)
 		nohz_explain_lost(t->ex, cpu, 0);
 	pthread_once(&exit_once, exit_register);
-	instances_reap();
 	rc = instance_create(t, err, errlen);
 	if (rc < 0)
 		goto fail;
@@ -518,6 +479,8 @@ static void explain_defaults(const struct nohz_trace *t, struct nohz_explain_opt
 			nohz_cpuset_andnot(&eo->housekeeping, &k.online, &t->cpus);
 		if (nohz_cpuset_empty(&eo->nohz_full))
 			eo->nohz_full = k.nohz_full;
+		if (nohz_cpuset_empty(&eo->rcu_nocbs))
+			kernel_rcu_nocbs(sys, &k, &eo->rcu_nocbs);
 	}
 	if (!eo->kernel_nohz_full) {
 		rc = nohz_kconfig(sys, "NO_HZ_FULL", v, sizeof(v));
@@ -589,11 +552,7 @@ void nohz_trace_close(struct nohz_trace *t)
 	free(t->rd);
 	if (t->inst) {
 		tracefs_trace_off(t->inst);
-		tracefs_event_disable(t->inst, NULL, NULL);
-		/* rmdir fails while a buffer file is still open somewhere */
-		for (int i = 0; i < 10 && tracefs_instance_destroy(t->inst) < 0; i++)
-			usleep(10000);
-		tracefs_instance_free(t->inst);
+		own_instance_close(t->inst, 100);
 	}
 	pthread_mutex_lock(&open_lock);
 	for (p = &open_traces; *p; p = &(*p)->next)

@@ -225,35 +225,24 @@ int cg_dir(const struct cg_mount *m, const char *path, char *out, size_t len)
 
 int cg_proc_path(const char *text, const struct cg_mount *m, char *out, size_t len)
 {
-	const char *line = text;
+	struct cgroup_line l;
 
-	while (line && *line) {
-		const char *eol = strchr(line, '\n');
-		size_t ll = eol ? (size_t)(eol - line) : strlen(line);
-		const char *c1 = memchr(line, ':', ll);
-		const char *c2 = c1 ? memchr(c1 + 1, ':', ll - (c1 + 1 - line)) : NULL;
+	while (cgroup_line_next(&text, &l)) {
+		bool match = l.v2;
 
-		if (c2) {
-			const char *ctl = c1 + 1, *path = c2 + 1;
-			size_t cl = c2 - ctl, pl = line + ll - path;
-			bool match;
+		if (m->version != 2) {
+			/* the line's first controller is one of the mount's */
+			const char *comma = memchr(l.ctl, ',', l.ctllen);
 
-			if (m->version == 2) {
-				match = cl == 0 && c1 - line == 1 && line[0] == '0';
-			} else {
-				/* the line's first controller is one of the mount's */
-				const char *comma = memchr(ctl, ',', cl);
-
-				match = cl && has_token(m->opts, ctl, comma ? (size_t)(comma - ctl) : cl);
-			}
-			if (match) {
-				if (pl >= len)
-					return -ENAMETOOLONG;
-				snprintf(out, len, "%.*s", (int)pl, path);
-				return 0;
-			}
+			match = l.ctllen && has_token(m->opts, l.ctl,
+						      comma ? (size_t)(comma - l.ctl) : l.ctllen);
 		}
-		line = eol ? eol + 1 : NULL;
+		if (!match)
+			continue;
+		if (l.pathlen >= len)
+			return -ENAMETOOLONG;
+		snprintf(out, len, "%.*s", (int)l.pathlen, l.path);
+		return 0;
 	}
 	return -ENOENT;
 }

@@ -167,11 +167,18 @@ static void test_boot_rcu_nocbs(void **state)
 	expect(&r, "boot.rcu_nocbs", NOHZ_FAIL, "not offloaded from CPUs 1 ", NULL);
 	nohz_report_free(&r);
 
-	/* bare rcu_nocbs: every possible cpu */
+	/* bare rcu_nocbs offloads nothing at boot; nohz_full still does */
 	tree_put(root, "dmesg", "\n");
 	tree_put(root, "proc/cmdline", "ro nohz_full=1-3 rcu_nocbs\n");
+	tree_put(root, "sys/devices/system/cpu/nohz_full", "1-3\n");
 	run(root, "1-3", &r);
-	expect(&r, "boot.rcu_nocbs", NOHZ_PASS, NULL, NULL);
+	expect(&r, "boot.rcu_nocbs", NOHZ_PASS, "rcu_nocbs (bare)", NULL);
+	nohz_report_free(&r);
+	tree_put(root, "proc/cmdline", "ro rcu_nocbs\n");
+	tree_put(root, "sys/devices/system/cpu/nohz_full", "(null)\n");
+	run(root, "1-3", &r);
+	expect(&r, "boot.rcu_nocbs", NOHZ_FAIL, "bare rcu_nocbs offloads no CPU at boot",
+	       "rcu_nocbs=1-3");
 	nohz_report_free(&r);
 
 	tree_put(root, "proc/cmdline", "ro rcu_nocbs=2\n");
