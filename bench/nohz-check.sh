@@ -279,7 +279,7 @@ echo "the same policy)."
 echo
 variants=(nohz-check no-explain perf none own own-no-explain perf-other none-other)
 nv=${#variants[@]}
-: > "$T/noise"
+: > "$T/noise"; : > "$T/ptime"
 for r in $(seq 1 "$ROUNDS"); do
 	order=""
 	for k in $(seq 0 $((nv - 1))); do order="$order ${variants[$(((r - 1 + k) % nv))]}"; done
@@ -302,7 +302,10 @@ for r in $(seq 1 "$ROUNDS"); do
 		case $m in
 		nohz-check) "$NC" -p "$pp" -d "$WIN" -j > "$T/m.json" 2> "$T/m.err" ;;
 		no-explain) "$NC" -p "$pp" -d "$WIN" -j --no-explain > "$T/m.json" 2> "$T/m.err" ;;
-		perf*) perf stat -C "$CPU" -e "$EVS" -x, -o "$T/m.csv" -- sleep "$WIN" 2> /dev/null ;;
+		perf*)
+			t0=$(date +%s%N)
+			perf stat -C "$CPU" -e "$EVS" -x, -o "$T/m.csv" -- sleep "$WIN" 2> /dev/null
+			echo "$m $(( ($(date +%s%N) - t0) / 1000000 ))" >> "$T/ptime" ;;
 		none*) sleep "$WIN" ;;
 		esac
 		wait "$pp"
@@ -369,6 +372,11 @@ for k in ("own", "own-no-explain", "nohz-check", "no-explain"):
               "stat) %s." % (names[k], policy(k), a, p, "met" if a <= max(p, 0) + 5 else "NOT met"))
 print()
 EOF
+sort "$T/ptime" 2> /dev/null | awk -v w="$WIN" '
+	{ v[$1] = v[$1] " " $2 }
+	END { for (k in v) printf "perf stat -- sleep %s took%s ms next to pig %s.\n", w, v[k],
+		k == "perf" ? "SCHED_FIFO" : "SCHED_OTHER" }' | sort
+echo
 echo "Where a measurer's own interruptions come from.  Opening a tracepoint counter"
 echo "registers a probe, and the kernel patches its text (static keys and calls),"
 echo "syncing every other CPU with a function-call IPI (CAL), about 9 on the first open"
@@ -384,8 +392,8 @@ echo "FAIL), all before or after its window, which its own counts therefore do n
 echo "include.  perf stat instead moves itself onto each measured CPU to open,"
 echo "enable, read and close its counters: the patching IPIs go to the other CPUs,"
 echo "and the measured CPU pays in run time (next to a SCHED_FIFO load perf only gets"
-echo "in while RT throttling pauses it; perf stat then takes seconds longer than its"
-echo "window, and on a CPU whose load never pauses it waits for good).  On a"
+echo "in while RT throttling pauses it, and takes that much longer than its window,"
+echo "as timed above).  On a"
 echo "many-CPU host its first open of each tracepoint happens on one CPU, so the"
 echo "other measured CPUs take the patching IPIs as well.  LOC is the tick (no"
 echo "NO_HZ_FULL here); other IRQs and softirqs are mostly the machine's own traffic."
