@@ -72,13 +72,12 @@ void check_irq_affinity(struct check_ctx *c, struct nohz_finding *f)
 	struct strbuf sb, rb;
 	int bad = 0, unmovable = 0, *irqs = NULL;
 	int total = irq_numbers(c, &irqs);
-	bool have_names;
+	bool have_names = false, tried = false;
 
 	if (total < 0) {
 		f_set(f, NOHZ_SKIP, "/proc/irq is not readable");
 		return;
 	}
-	have_names = nohz_interrupts_read(c->sys, NOHZ_PROC_INTERRUPTS, &it, NULL, 0) == 0;
 	sb_init(&sb, f->evidence, sizeof(f->evidence));
 	/* keep room for the managed-IRQ note after the list */
 	sb_init(&rb, f->remedy, sizeof(f->remedy) - sizeof(managed));
@@ -98,6 +97,13 @@ void check_irq_affinity(struct check_ctx *c, struct nohz_finding *f)
 		nohz_cpuset_and(&hit, &aff, &c->t);
 		if (nohz_cpuset_empty(&hit))
 			continue;
+		/* names only for IRQs that hit: /proc/interrupts of a big host is
+		 * tens of MB, and a clean host need not read it at all */
+		if (!tried) {
+			have_names = nohz_interrupts_read(c->sys, NOHZ_PROC_INTERRUPTS,
+							  &it, NULL, 0) == 0;
+			tried = true;
+		}
 		/* an IRQ without a handler is not listed and never fires */
 		if (have_names) {
 			row = nohz_interrupts_find_irq(&it, n);
