@@ -2,10 +2,10 @@
 # bench/nohz-check.sh - nohz-check against perf and /proc/interrupts, in one run.
 #   1. accuracy: nohz-check's tick count of a busy CPU against perf's count
 #      and the LOC delta of /proc/interrupts over exactly its window, RUNS runs
-#   2. self-noise: interruptions of a spinning CPU (the same pig spinner each
-#      time) while nohz-check measures it (with and without its tracing), while
-#      perf stat measures it, and while nothing does; rounds rotate the order,
-#      medians are reported
+#   2. self-noise: interruptions of a spinning CPU over the spinner's life,
+#      from a 1 ms /proc witness: pig measured by nohz-check --pid (with and
+#      without its tracing), by perf stat and by nothing, and nohz-check's own
+#      spinner (nohz-check -c); rounds rotate the order, medians are reported
 #   3. static-check speed on this host (and with 10000 more threads) and on
 #      the 1024-CPU / 5000-IRQ fixture
 # Prints a markdown section on stdout (bench/run.sh puts it in
@@ -239,6 +239,7 @@ def alive(pid):
     return 0
 stop, s, pid = [], [], 0
 signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+open(out + ".ready", "w").close()
 while not stop:
     if not pid:
         try:
@@ -270,8 +271,8 @@ echo "the span of samples in which its spinner thread (pig's, or nohz-check's"
 echo "nohz-spin) exists, one sample beyond each end: everything the measurer does"
 echo "while the load runs counts.  pig runs SCHED_FIFO so the other tasks of a shared"
 echo "machine stay off the CPU (RT throttling still pauses it 50 ms a second);"
-echo "nohz-check's spinner is SCHED_OTHER, which draws more wakeup IPIs, so it is"
-echo "compared with a SCHED_OTHER pig.  The order rotates each round; the table"
+echo "nohz-check's spinner is SCHED_OTHER; the policy changes what interrupts a"
+echo "spinner (RT throttling, wakeups), so it is compared with a SCHED_OTHER pig.  The order rotates each round; the table"
 echo "gives medians, and the total's min-max over the rounds shows how much the"
 echo "machine alone moves it.  \"IPIs added\" is RES+CAL+TLB minus what the same"
 echo "life sees with nothing measuring (the median rate of the \"nothing\" rows of"
@@ -289,8 +290,10 @@ for r in $(seq 1 "$ROUNDS"); do
 		case $m in own*) prefix=nohz-spin ;; *) prefix=pig/ ;; esac
 		prio="chrt -f 10"
 		chrt -f 10 true 2> /dev/null || prio=""
+		rm -f "$T/life.ready"
 		$prio taskset -c "$hk" python3 "$T/life.py" "$CPU" "$T/lpid" "$prefix" "$T/life" & poll=$!
-		sleep 0.2
+		for _ in $(seq 100); do [ -e "$T/life.ready" ] && break; sleep 0.05; done
+		sleep 0.1
 		case $m in
 		own) "$NC" -c "$CPU" -d "$WIN" -j > "$T/m.json" 2> "$T/m.err" & pp=$! ;;
 		own-no-explain) "$NC" -c "$CPU" -d "$WIN" -j --no-explain > "$T/m.json" 2> "$T/m.err" & pp=$! ;;
@@ -309,14 +312,19 @@ for r in $(seq 1 "$ROUNDS"); do
 		none*) sleep "$WIN" ;;
 		esac
 		wait "$pp"
+		prc=$?
+		pp=""
 		sleep 0.2
 		kill "$poll"; wait "$poll" 2> /dev/null; poll=""
+		[ "$prc" = 0 ] || [ "$prc" = 1 ] || say "$m: the load exited $prc: $(head -c 200 "$T/m.err" 2> /dev/null)"
 		python3 - "$m" "$T/life" >> "$T/noise" << 'EOF'
 import sys
 m = sys.argv[1]
 S = [list(map(int, l.split())) for l in open(sys.argv[2]) if l.strip()]
 on = [i for i, x in enumerate(S) if x[7]]
-if not on:
+if not on or on[0] == 0 or on[-1] == len(S) - 1:
+    # the witness did not see the whole life: no row rather than a short one
+    sys.stderr.write("nohz-check bench: %s: spinner life not seen whole, run dropped\n" % m)
     sys.exit(0)
 a, b = S[max(on[0] - 1, 0)], S[min(on[-1] + 1, len(S) - 1)]
 d = [y - x for x, y in zip(a[1:7], b[1:7])]
@@ -334,7 +342,7 @@ def med(v):
 # compared with the "nothing" row of its own policy
 names = {"nohz-check": "nohz-check -p PIG", "no-explain": "nohz-check -p PIG --no-explain",
          "perf": "perf stat -C, 7 events", "none": "nothing",
-         "own": "nohz-check -c (own spinner)", "own-no-explain": "nohz-check -c --no-explain",
+         "own": "nohz-check -c", "own-no-explain": "nohz-check -c --no-explain",
          "perf-other": "perf stat -C, 7 events", "none-other": "nothing"}
 policy = lambda k: "SCHED_OTHER" if k.startswith("own") or k.endswith("-other") else "SCHED_FIFO"
 basek = lambda k: "none-other" if policy(k) == "SCHED_OTHER" else "none"
@@ -393,9 +401,9 @@ echo "include.  perf stat instead moves itself onto each measured CPU to open,"
 echo "enable, read and close its counters: the patching IPIs go to the other CPUs,"
 echo "and the measured CPU pays in run time (next to a SCHED_FIFO load perf only gets"
 echo "in while RT throttling pauses it, and takes that much longer than its window,"
-echo "as timed above).  On a"
-echo "many-CPU host its first open of each tracepoint happens on one CPU, so the"
-echo "other measured CPUs take the patching IPIs as well.  LOC is the tick (no"
+echo "as timed above).  On a many-CPU host its first open of each tracepoint"
+echo "happens on one CPU, so the other measured CPUs take the patching IPIs as"
+echo "well.  LOC is the tick (no"
 echo "NO_HZ_FULL here); other IRQs and softirqs are mostly the machine's own traffic."
 echo
 

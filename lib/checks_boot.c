@@ -315,8 +315,10 @@ void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f)
 	struct nohz_cpuset req, off, miss;
 	char raw[1024], line[256], b[2048], why[128] = "", v[8];
 	int rc = cmdline_cpus(c, "rcu_nocbs", &req, raw, sizeof(raw));
-	bool bare;
 	bool have_dmesg = dmesg_line(c, "Offload RCU callbacks from CPUs:", line, sizeof(line));
+	/* a bare "rcu_nocbs" offloads no CPU at boot: it only lets CPUs be
+	 * offloaded at run time (rcu_nocb_setup) */
+	bool bare = rc == 1 && !raw[0];
 
 	if (rc < 0) {
 		f_set(f, NOHZ_FAIL, "/proc/cmdline has rcu_nocbs=%s, which the kernel "
@@ -324,32 +326,16 @@ void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f)
 		f_remedy(f, "boot with rcu_nocbs=%s", c->tlist);
 		return;
 	}
-	nohz_cpuset_zero(&off);
-	if (have_dmesg) {
-		const char *p = strstr(line, "CPUs:") + 5;
-		char list[256];
-
-		snprintf(list, sizeof(list), "%s", p);
-		list[strcspn(list, ".")] = '\0';
-		nohz_cpuset_parse(&off, list, NULL, 0);
-	}
-	/* a bare "rcu_nocbs" offloads no CPU at boot: it only lets CPUs be
-	 * offloaded at run time (rcu_nocb_setup) */
-	bare = rc == 1 && !raw[0];
-	nohz_cpuset_or(&req, &req, &off);
-	/* with RCU_NOCB_CPU the kernel offloads every nohz_full CPU itself */
-	if (nohz_kconfig(c->sys, "RCU_NOCB_CPU", v, sizeof(v)) == 1 && v[0] == 'y') {
-		if (nohz_kconfig(c->sys, "RCU_NOCB_CPU_DEFAULT_ALL", v, sizeof(v)) == 1 &&
-		    v[0] == 'y') {
-			req = c->k->possible;
-			snprintf(why, sizeof(why), "CONFIG_RCU_NOCB_CPU_DEFAULT_ALL=y");
-		} else if (!nohz_cpuset_subset(&c->t, &req) &&
-			   nohz_cpuset_subset(&c->t, &c->k->nohz_full)) {
-			nohz_cpuset_or(&req, &req, &c->k->nohz_full);
+	/* what the kernel applied: its boot line, else rcu_init_nohz() redone */
+	kernel_rcu_nocbs(c->sys, c->k, &off);
+	if (!have_dmesg && !(rc == 1 && nohz_cpuset_subset(&c->t, &req))) {
+		if (nohz_cpuset_subset(&c->t, &c->k->nohz_full))
 			snprintf(why, sizeof(why), "implied by nohz_full (CONFIG_RCU_NOCB_CPU=y)");
-		}
+		else if (nohz_kconfig(c->sys, "RCU_NOCB_CPU_DEFAULT_ALL", v, sizeof(v)) == 1 &&
+			 v[0] == 'y')
+			snprintf(why, sizeof(why), "CONFIG_RCU_NOCB_CPU_DEFAULT_ALL=y");
 	}
-	nohz_cpuset_andnot(&miss, &c->t, &req);
+	nohz_cpuset_andnot(&miss, &c->t, &off);
 	if (nohz_cpuset_empty(&miss)) {
 		struct strbuf sb;
 

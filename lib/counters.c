@@ -247,7 +247,7 @@ int nohz_counters_read(struct nohz_counters *c, int cpu, enum nohz_event ev,
 	if (evsel_read(c, c->ev[ev], cpu, val) < 0 ||
 	    (c->alt[ev] && evsel_read(c, c->alt[ev], cpu, &v2) < 0))
 		return -EIO;
-	/* the alt counter saw the disable IPI (see nohz_counters_enable) */
+	/* the alt counter saw the disable IPI (see leader()) */
 	if (ev == NOHZ_EV_CALLFUNC && v2 && !c->local[cpu])
 		v2--;
 	*val += v2;

@@ -153,7 +153,7 @@ static const struct rule rules[] = {
 	  "the kernel, not in user space (system calls, page faults, kernel threads): "
 	  "keep the task in user space during the run (memory touched up front, no "
 	  "blocking calls); if callbacks pile up, give the rcuo* kthreads housekeeping "
-	  "time (taskset -pc %H PID, rcutree.kthread_prio=1)" },
+	  "time on housekeeping CPUs (taskset -pc %H PID for each rcuo*)" },
 	{ NOHZ_SRC_TICK_DEP, "RCU", "RCU needs CPU %C (callbacks or a grace period): "
 	  "boot with rcu_nocbs=%C" },
 	{ NOHZ_SRC_TICK_DEP, "RCU_EXP", "expedited RCU grace periods: avoid their "

@@ -117,6 +117,7 @@ int own_instance_open(struct tracefs_instance **out, const char *prefix, int seq
 	/* a leftover of a killed run that had our pid can only be ours */
 	if ((flags & OWN_INST_REPLACE) && tracefs_instance_exists(name))
 		instance_remove(name);
+	errno = 0;	/* reaping leaves ESRCH behind */
 	inst = tracefs_instance_create(name);
 	if (!inst) {
 		rc = errno ? -errno : -EIO;
@@ -125,8 +126,10 @@ int own_instance_open(struct tracefs_instance **out, const char *prefix, int seq
 		return rc;
 	}
 	if (!tracefs_instance_is_new(inst) && !(flags & OWN_INST_REPLACE)) {
-		nohz_err(err, errlen, "cannot create tracefs instance %s: it already exists",
-			 name);
+		/* another pid namespace may own it: refuse rather than remove */
+		nohz_err(err, errlen, "cannot create tracefs instance %s: it already exists "
+			 "(left by a killed run? rmdir %s/instances/%s)", name,
+			 tracefs_tracing_dir(), name);
 		tracefs_instance_free(inst);	/* not ours: keep it */
 		return -EEXIST;
 	}
@@ -141,7 +144,7 @@ void own_instance_close(struct tracefs_instance *inst, int wait_ms)
 	/* off first, so an instance that cannot be removed records nothing */
 	tracefs_event_disable(inst, NULL, NULL);
 	/* rmdir is refused while a reader still holds a file of the instance */
-	for (int i = 0; i < wait_ms / 10 && tracefs_instance_destroy(inst) < 0; i++)
+	for (int i = 0; tracefs_instance_destroy(inst) < 0 && i < wait_ms / 10; i++)
 		usleep(10000);
 	tracefs_instance_free(inst);
 }

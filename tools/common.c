@@ -2,6 +2,7 @@
 /*
  * common.c - the pieces every tool shares (see common.h).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -107,9 +108,13 @@ int tool_parse_long(const char *s, long lo, long hi, long *v)
 {
 	char *end;
 
+	/* digits only: strtol would also take " 5" and "+5" */
+	if (!isdigit((unsigned char)s[0]) &&
+	    !(s[0] == '-' && isdigit((unsigned char)s[1])))
+		return -EINVAL;
 	errno = 0;
 	*v = strtol(s, &end, 10);
-	if (!*s || *end || errno)
+	if (*end || errno)
 		return -EINVAL;
 	return *v < lo || *v > hi ? -ERANGE : 0;
 }

@@ -169,9 +169,7 @@ static void sb_parse(struct sb *sb, int argc, char **argv)
 		case 'n': {
 			long n;
 
-			/* digits only: strtol would take " -5" or "+5" */
-			if (!isdigit((unsigned char)optarg[0]) ||
-			    tool_parse_long(optarg, 1, 0x7fffffff, &n) < 0)
+			if (tool_parse_long(optarg, 1, 0x7fffffff, &n) < 0)
 				die("cannot parse count '%s': want a whole number > 0", optarg);
 			sb->count = n;
 			break;

@@ -149,9 +149,11 @@ for v in abc 0 -1 '' 1.5 99999999999999999999; do
 	bad sleeping-beauties -n "$v"
 	bad pig -s 1 -t "$v"
 done
-# strtol would skip the space and take the sign
-for t in 'irqtop -b -n' 'sleeping-beauties -n' 'pig -s 1 -t'; do
-	bad $t ' -5'
+# whole numbers are digits only: strtol alone would take " 5" and "+5"
+for t in 'irqtop -b -n' 'sleeping-beauties -n' 'pig -s 1 -t' 'nohz-check -s -p'; do
+	for v in ' -5' ' 5' +5; do
+		bad $t "$v"
+	done
 done
 for v in abc 0 -1 100 '' 1.5; do
 	bad pig -s 1 -c 0 -p "$v"

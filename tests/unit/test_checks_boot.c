@@ -212,7 +212,19 @@ static void test_boot_rcu_nocbs_implied(void **state)
 	tree_gz(root, "proc/config.gz", "CONFIG_NO_HZ_FULL=y\nCONFIG_RCU_NOCB_CPU=y\n"
 		"CONFIG_RCU_NOCB_CPU_DEFAULT_ALL=y\nCONFIG_HZ=1000\n");
 	run(root, "1-3", &r);
-	expect(&r, "boot.rcu_nocbs", NOHZ_PASS, NULL, NULL);
+	expect(&r, "boot.rcu_nocbs", NOHZ_PASS, "CONFIG_RCU_NOCB_CPU_DEFAULT_ALL=y", NULL);
+	nohz_report_free(&r);
+
+	/* DEFAULT_ALL applies only when rcu_nocbs is not given at all */
+	tree_put(root, "proc/cmdline", "ro rcu_nocbs\n");
+	run(root, "1-3", &r);
+	expect(&r, "boot.rcu_nocbs", NOHZ_FAIL, "bare rcu_nocbs offloads no CPU at boot", NULL);
+	nohz_report_free(&r);
+	/* and the kernel's own line wins over it */
+	tree_put(root, "proc/cmdline", "ro rcu_nocbs=2\n");
+	tree_put(root, "dmesg", "[    0.0] rcu: \tOffload RCU callbacks from CPUs: 2.\n");
+	run(root, "3", &r);
+	expect(&r, "boot.rcu_nocbs", NOHZ_FAIL, "not offloaded from CPUs 3 ", NULL);
 	nohz_report_free(&r);
 	tree_free(root);
 }
