@@ -327,7 +327,7 @@ void check_boot_rcu_nocbs(struct check_ctx *c, struct nohz_finding *f)
 		return;
 	}
 	/* what the kernel applied: its boot line, else rcu_init_nohz() redone */
-	kernel_rcu_nocbs(c->sys, c->k, &off);
+	kernel_rcu_nocbs(c->sys, c->k, c->dmesg, &off);
 	if (!have_dmesg && !(rc == 1 && nohz_cpuset_subset(&c->t, &req))) {
 		if (nohz_cpuset_subset(&c->t, &c->k->nohz_full))
 			snprintf(why, sizeof(why), "implied by nohz_full (CONFIG_RCU_NOCB_CPU=y)");

@@ -64,14 +64,15 @@ static void rebuild(struct nohz_sys *sys, const struct nohz_kernel *k, struct no
 }
 
 int kernel_rcu_nocbs(struct nohz_sys *sys, const struct nohz_kernel *k,
-		     struct nohz_cpuset *s)
+		     const char *log, struct nohz_cpuset *s)
 {
-	char *log = NULL;
+	char *own = NULL;
 	int rc;
 
-	sys_dmesg(sys, &log);
+	if (!log && sys_dmesg(sys, &own) == 0)
+		log = own;
 	rc = log_nocbs(log, k, s);
-	free(log);
+	free(own);
 	if (rc == 1)
 		return 1;
 	rebuild(sys, k, s);

@@ -103,9 +103,11 @@ int ex_timer_irq_end(struct nohz_explain *ex, struct ex_cpu *c);
 
 /* kernel_rcu_nocbs - the cpus whose RCU callbacks the kernel offloaded: its
  * own boot line in the kernel log, else rebuilt as the kernel does from
- * rcu_nocbs=, nohz_full and the config; 1 read from the log, 0 rebuilt */
+ * rcu_nocbs=, nohz_full and the config; log: the kernel log when the
+ * caller has read it already, NULL to read it here; 1 read from the log,
+ * 0 rebuilt */
 int kernel_rcu_nocbs(struct nohz_sys *sys, const struct nohz_kernel *k,
-		     struct nohz_cpuset *s);
+		     const char *log, struct nohz_cpuset *s);
 
 /* tracefs instances of our own (lib/tracefs.c): every setting lib/trace.c
  * and lib/dtrace.c make is in one, so removing it undoes them all */

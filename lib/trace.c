@@ -480,7 +480,7 @@ static void explain_defaults(const struct nohz_trace *t, struct nohz_explain_opt
 		if (nohz_cpuset_empty(&eo->nohz_full))
 			eo->nohz_full = k.nohz_full;
 		if (nohz_cpuset_empty(&eo->rcu_nocbs))
-			kernel_rcu_nocbs(sys, &k, &eo->rcu_nocbs);
+			kernel_rcu_nocbs(sys, &k, NULL, &eo->rcu_nocbs);
 	}
 	if (!eo->kernel_nohz_full) {
 		rc = nohz_kconfig(sys, "NO_HZ_FULL", v, sizeof(v));

@@ -191,7 +191,7 @@ static void test_kernel_rcu_nocbs(void **state)
 		snprintf(k.cmdline, sizeof(k.cmdline), "%s", c->cmdline);
 		assert_int_equal(nohz_cpuset_parse(&k.possible, "0-7", NULL, 0), 0);
 		assert_int_equal(nohz_cpuset_parse(&k.nohz_full, c->nohz_full, NULL, 0), 0);
-		rc = kernel_rcu_nocbs(sys, &k, &s);
+		rc = kernel_rcu_nocbs(sys, &k, NULL, &s);
 		nohz_cpuset_format(&s, got, sizeof(got));
 		if (rc != c->from_log || strcmp(got, c->want))
 			fail_msg("%s: got '%s' (%s), want '%s' (%s)", c->why, got,
