@@ -586,6 +586,15 @@ enum nohz_rec_type {
 				 * "call_function", "call_function_single",
 				 * "irq_work" */
 	NOHZ_REC_CSD,		/* csd:csd_function_entry: name function an IPI ran */
+	/* the ends of the above, traced for the noise attribution only
+	 * (nohz_trace_opts.noise): durations of what interrupted a gap */
+	NOHZ_REC_IRQ_EXIT,	/* irq:irq_handler_exit: val irq */
+	NOHZ_REC_SOFTIRQ_EXIT,	/* irq:softirq_exit: val vector */
+	NOHZ_REC_HRTIMER_EXIT,	/* timer:hrtimer_expire_exit: ptr */
+	NOHZ_REC_WORK_END,	/* workqueue:workqueue_execute_end: name function */
+	NOHZ_REC_IPI_EXIT,	/* irq_vectors IPI exits: name as NOHZ_REC_IPI */
+	NOHZ_REC_CSD_EXIT,	/* csd:csd_function_exit: name function */
+	NOHZ_REC_NMI,		/* nmi:nmi_handler: name handler, val delta_ns */
 	NOHZ_REC_TYPES
 };
 /* nohz_rec_type_name - "local_timer_entry", "tick_stop", ... */
@@ -710,6 +719,18 @@ int nohz_tick_dep_parse(const char *format, char names[][24], int nbits);
 const char *nohz_tick_dep_name(int64_t mask);
 
 struct nohz_trace;
+struct nohz_clock;
+/* Options of nohz_trace_open_opts. */
+struct nohz_trace_opts {
+	const char *dump;	/* every event as text into this file; NULL */
+	/* noise attribution: also trace the exits of interruptions and keep
+	 * every record of the window per cpu (nohz_trace_records) */
+	bool noise;
+	/* the spinners' clock: the instance's trace_clock becomes the same
+	 * one ("x86-tsc" for the TSC, "mono" for CLOCK_MONOTONIC) and record
+	 * times are that clock in ns (nohz_clock_ns); NULL: "mono" */
+	const struct nohz_clock *clock;
+};
 /*
  * nohz_trace_open - create a tracefs instance "nohz-trace-PID-N" that records only
  * cpus (tracing_cpumask), enable the events above in it (those the kernel
@@ -720,6 +741,13 @@ struct nohz_trace;
  * "CPU SECONDS.NANOSECONDS TASK-PID SYSTEM:EVENT FIELDS".  Instances left
  * by dead processes of ours are removed.  0 or -errno with err set.
  */
+int nohz_trace_open_opts(struct nohz_trace **out, const struct nohz_cpuset *cpus,
+			 const struct nohz_trace_opts *o, char *err, size_t errlen);
+/* nohz_trace_records - after nohz_trace_stop (or explain): the records of
+ * cpu in time order when opts.noise, *lost set to those that did not fit
+ * or the ring buffer dropped; NULL with *n 0 otherwise */
+const struct nohz_trace_rec *nohz_trace_records(const struct nohz_trace *t, int cpu,
+						size_t *n, uint64_t *lost);
 int nohz_trace_open(struct nohz_trace **out, const struct nohz_cpuset *cpus,
 		    const char *dump, char *err, size_t errlen);
 /* nohz_trace_start - tracing on and a reader thread on the other cpus; the
@@ -947,11 +975,33 @@ uint64_t nohz_gaps_percentile(const struct nohz_gaps *g, double pct);
  * is rdtsc when the CPU has constant_tsc and nonstop_tsc (calibrated
  * against CLOCK_MONOTONIC), else clock_gettime(CLOCK_MONOTONIC_RAW).
  */
-enum nohz_clock {
+enum nohz_clock_kind {
 	NOHZ_CLOCK_AUTO,	/* tsc when usable, else mono */
 	NOHZ_CLOCK_TSC,		/* rdtsc; start fails with -ENOTSUP when unusable */
-	NOHZ_CLOCK_MONO,	/* clock_gettime(CLOCK_MONOTONIC_RAW), vDSO */
+	NOHZ_CLOCK_MONO,	/* clock_gettime(CLOCK_MONOTONIC), vDSO */
 };
+
+/*
+ * The spinners' clock, shared with the trace so that a gap and the events
+ * inside it are on one time line: the TSC (the trace clock "x86-tsc"
+ * reads the same counter) or CLOCK_MONOTONIC (trace clock "mono").  Times
+ * are clock ticks scaled to ns with one multiplier, measured once per
+ * process against CLOCK_MONOTONIC.
+ */
+struct nohz_clock {
+	bool tsc;
+	double ticks_per_ns;
+	uint64_t mult;			/* ns per tick, 32.32 fixed point */
+	const char *name;		/* "tsc" or "mono" */
+	const char *trace_clock;	/* "x86-tsc" or "mono" */
+};
+/* nohz_clock_get - the clock for kind; -ENOTSUP with err for an unusable TSC */
+int nohz_clock_get(struct nohz_clock *c, enum nohz_clock_kind kind, char *err,
+		   size_t errlen);
+/* nohz_clock_now - the clock now, in its ns */
+uint64_t nohz_clock_now(const struct nohz_clock *c);
+/* nohz_clock_ns - ticks of c (a trace record's raw time) in its ns */
+uint64_t nohz_clock_ns(const struct nohz_clock *c, uint64_t ticks);
 
 /* Default threshold: this many median loop costs, and at least the floor. */
 #define NOHZ_SPIN_AUTO_MULT 20
@@ -978,7 +1028,10 @@ struct nohz_spin_opts {
 	int fifo_prio;			/* 0: SCHED_OTHER */
 	uint64_t threshold_ns;		/* 0: NOHZ_SPIN_AUTO_MULT x median loop */
 	bool measure;			/* record gaps (pig) or just burn */
-	enum nohz_clock clock;
+	enum nohz_clock_kind clock;
+	/* measure: also keep every gap with its start (nohz_spin_log), up to
+	 * this many per spinner (0: none); the log is touched before the run */
+	size_t log_cap;
 	const char *name;		/* thread name prefix: "pig" -> "pig/3"; NULL keeps */
 };
 
@@ -1003,9 +1056,177 @@ int nohz_spin_cpu(const struct nohz_spin *s, size_t i);
 const struct nohz_gap_stats *nohz_spin_stats(const struct nohz_spin *s, size_t i);
 /* nohz_spin_gaps - the whole recorder of spinner i, for other percentiles */
 const struct nohz_gaps *nohz_spin_gaps(const struct nohz_spin *s, size_t i);
+/* One gap of a spinner's log: start and length in the clock's ns. */
+struct nohz_gap {
+	uint64_t start_ns, dur_ns;
+};
+/* nohz_spin_log - the gap log of spinner i in time order (after wait);
+ * *dropped: gaps that did not fit */
+const struct nohz_gap *nohz_spin_log(const struct nohz_spin *s, size_t i, size_t *n,
+				     uint64_t *dropped);
+/* nohz_spin_clock_of - the clock the spinners read */
+const struct nohz_clock *nohz_spin_clock_of(const struct nohz_spin *s);
 /* nohz_spin_clock - clock in use ("tsc" or "mono") and its rate in MHz */
 const char *nohz_spin_clock(const struct nohz_spin *s, double *mhz);
 void nohz_spin_free(struct nohz_spin *s);
+
+/* ------------------------------------------------------------------ */
+/* noise (lib/noise.c): the spinners' gaps joined with the trace       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * How much time each busy CPU lost, and to what.  A gap is time the
+ * spinner did not run (longer than the noise threshold); the trace records
+ * whose times fall inside it are its causes, each charged the time it ran
+ * exclusively (its entry to its exit, minus what nested in it), the rest
+ * of the gap (kernel entry and exit) going to the first cause.  A gap with
+ * no record inside is hardware or hypervisor time.  % available follows
+ * rtla osnoise: 100 x (1 - noise / window).
+ */
+enum nohz_noise_kind {
+	NOHZ_NOISE_IRQ,		/* a device interrupt handler */
+	NOHZ_NOISE_SOFTIRQ,
+	NOHZ_NOISE_TIMER,	/* the tick and other hrtimers, timer interrupts */
+	NOHZ_NOISE_WORK,	/* a workqueue item */
+	NOHZ_NOISE_THREAD,	/* another task ran */
+	NOHZ_NOISE_IPI,		/* an IPI and the function it ran */
+	NOHZ_NOISE_NMI,
+	NOHZ_NOISE_HW,		/* no kernel event: SMI, NMI, host preemption */
+	NOHZ_NOISE_KINDS
+};
+/* nohz_noise_kind_name - "irq", "softirq", "timer", "work", "thread",
+ * "ipi", "nmi", "hw" */
+const char *nohz_noise_kind_name(enum nohz_noise_kind k);
+
+/* One cause inside one gap. */
+struct nohz_noise_cause {
+	enum nohz_noise_kind kind;
+	char source[128];	/* "IRQ 24 (virtio0)", "tick_sched_timer",
+				 * "RCU softirq", "stress/1234", ... */
+	uint64_t duration_ns;	/* its own entry to exit when both were
+				 * traced, else its share of the gap */
+	uint64_t stolen_ns;	/* its share of the gap (the shares add up to
+				 * the gap) */
+};
+
+struct nohz_noise_gap {
+	uint64_t start_ns;	/* from the window's start */
+	uint64_t duration_ns;
+	size_t ncauses;		/* 0: not attributed (no trace, log full) */
+	struct nohz_noise_cause *causes;	/* largest share first */
+};
+
+/* Every gap of the window, for pictures: start, length, main cause. */
+struct nohz_noise_mark {
+	uint64_t start_ns, duration_ns;	/* start from the window's start */
+	enum nohz_noise_kind kind;	/* its largest share's kind */
+	bool attributed;
+};
+
+/* One named source on one cpu, over every gap of the window. */
+struct nohz_noise_source {
+	enum nohz_noise_kind kind;
+	char source[128];
+	uint64_t count;		/* gaps it was inside */
+	uint64_t stolen_ns;
+	char remedy[512];	/* what removes it ("" none known) */
+};
+
+struct nohz_noise_cpu {
+	int cpu;
+	pid_t spinner_tid;
+	uint64_t window_ns;
+	uint64_t threshold_ns;	/* gaps longer than this are noise */
+	uint64_t loop_ns;	/* median cost of one loop of the spinner */
+	uint64_t noise_ns;	/* sum of the gaps */
+	double available_pct;
+	uint64_t max_gap_ns, gaps;
+	uint64_t p99_ns, p999_ns;
+	uint64_t hist[NOHZ_HIST_BUCKETS];	/* log2 buckets, as struct nohz_gaps */
+	uint64_t stolen_by_kind[NOHZ_NOISE_KINDS];
+	bool traced;		/* causes come from a trace */
+	uint64_t unattributed;	/* gaps the log or the trace could not hold */
+	uint64_t lost_events;	/* trace records dropped */
+	int64_t steal_ns;	/* hypervisor steal time over the window, -1 unknown */
+	size_t nworst;		/* the largest gaps, and every one over max_gap */
+	struct nohz_noise_gap *worst;	/* longest first */
+	size_t nsources;
+	struct nohz_noise_source *sources;	/* most time stolen first */
+	size_t nmarks;
+	struct nohz_noise_mark *marks;	/* every gap, in time order */
+};
+
+struct nohz_noise {
+	uint64_t threshold_ns;	/* asked for */
+	uint64_t max_gap_ns;	/* --max-gap, 0 none */
+	double min_available;	/* --min-available, < 0 none */
+	const char *clock;	/* "tsc" or "mono" */
+	size_t n;
+	struct nohz_noise_cpu *cpus;
+};
+
+struct nohz_noise_opts {
+	uint64_t threshold_ns;	/* 0: NOHZ_NOISE_THRESHOLD_NS */
+	uint64_t max_gap_ns;	/* also attribute every gap over this; 0 none */
+	double min_available;	/* only carried to the result; < 0 none */
+	size_t worst;		/* largest gaps attributed in full (0: 10) */
+	/* for the remedies (NULL members: unknown) */
+	const struct nohz_explain_opts *explain;
+};
+#define NOHZ_NOISE_THRESHOLD_NS 1000
+#define NOHZ_NOISE_WORST 10
+
+/* One cpu's raw material for nohz_noise_cpu_build. */
+struct nohz_noise_in {
+	int cpu;
+	pid_t spinner_tid;	/* its switches away are THREAD causes */
+	uint64_t w0, w1;	/* the window, the clock's ns */
+	uint64_t threshold_ns, loop_ns;
+	const struct nohz_gap *gaps;	/* time order, over the threshold */
+	size_t ngaps;
+	uint64_t dropped;	/* gaps the log could not hold */
+	const struct nohz_trace_rec *recs;	/* time order; NULL: not traced */
+	size_t nrecs;
+	uint64_t lost;
+	int64_t steal_ns;
+};
+/* nohz_noise_cpu_build - the noise of one cpu from its gaps and records;
+ * 0 or -ENOMEM (c is then freed) */
+int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *in,
+			 const struct nohz_noise_opts *o);
+void nohz_noise_cpu_free(struct nohz_noise_cpu *c);
+/*
+ * nohz_noise_build - the noise of every spinner of s over the window
+ * [w0, w1] (nohz_clock_now of the spinners' clock), attributed with the
+ * records of t when t was opened with opts.noise (NULL: counts only).
+ * steal_ns: per spinner, -1 unknown (NULL: all unknown).  0 or -errno.
+ */
+int nohz_noise_build(struct nohz_noise **out, const struct nohz_spin *s,
+		     const struct nohz_trace *t, uint64_t w0, uint64_t w1,
+		     const int64_t *steal_ns, const struct nohz_noise_opts *o);
+void nohz_noise_free(struct nohz_noise *n);
+/* nohz_noise_cpu_find - the result of cpu, NULL */
+const struct nohz_noise_cpu *nohz_noise_cpu_find(const struct nohz_noise *n, int cpu);
+/*
+ * nohz_noise_print - per cpu: window, noise, % available, longest gap,
+ * gaps, p99/p99.9; the histogram (as rtla osnoise hist, one column a cpu);
+ * time stolen per kind; the worst gaps with their causes (at most top
+ * per cpu, 0: all kept); the sources ranked by time stolen with remedies.
+ */
+void nohz_noise_print(FILE *f, const struct nohz_noise *n, size_t top);
+/* nohz_noise_print_summary - just the per-cpu table */
+void nohz_noise_print_summary(FILE *f, const struct nohz_noise *n);
+/* nohz_noise_print_json_cpu - the noise keys of one cpu, each preceded by a
+ * comma: ,"noise_ns":..,"available_pct":..,"max_gap_ns":..,"gaps":..,
+ * "gap_hist":{..},"worst":[..],"sources":[..],"stolen_by_kind":{..},... */
+void nohz_noise_print_json_cpu(FILE *f, const struct nohz_noise_cpu *c);
+/*
+ * nohz_noise_svg - a timeline of the window as SVG: one lane per cpu, each
+ * gap at its time (at least 1 px wide) coloured by its main cause, a
+ * legend, a time axis, and each cpu's gap histogram beside it.  0 or
+ * -errno (a write error).
+ */
+int nohz_noise_svg(FILE *f, const struct nohz_noise *n, const char *title);
 
 /* ------------------------------------------------------------------ */
 /* duration and number parsing (lib/util.c)                           */
