@@ -219,9 +219,11 @@ void nohz_noise_print_json_cpu(FILE *f, const struct nohz_noise_cpu *c)
 				(unsigned long long)c->hist[k]);
 			first = false;
 		}
-	fprintf(f, "},\"traced\":%s,\"unattributed\":%llu,\"lost_events\":%llu,",
+	fprintf(f, "},\"traced\":%s,\"unattributed\":%llu,\"lost_events\":%llu,"
+		"\"events_in_gaps\":%llu,\"events_outside\":%llu,",
 		c->traced ? "true" : "false", (unsigned long long)c->unattributed,
-		(unsigned long long)c->lost_events);
+		(unsigned long long)c->lost_events, (unsigned long long)c->events_in_gaps,
+		(unsigned long long)c->events_outside);
 	if (c->steal_ns >= 0)
 		fprintf(f, "\"steal_ns\":%lld,", (long long)c->steal_ns);
 	else
