@@ -228,8 +228,9 @@ void nohz_noise_print_json_cpu(FILE *f, const struct nohz_noise_cpu *c)
 		fprintf(f, "\"steal_ns\":%lld,", (long long)c->steal_ns);
 	else
 		fprintf(f, "\"steal_ns\":null,");
+	/* not traced: no kind is known, not zero time of each */
 	fprintf(f, "\"stolen_by_kind\":{");
-	for (int k = 0; k < NOHZ_NOISE_KINDS; k++)
+	for (int k = 0; c->traced && k < NOHZ_NOISE_KINDS; k++)
 		fprintf(f, "%s\"%s\":%llu", k ? "," : "", nohz_noise_kind_name(k),
 			(unsigned long long)c->stolen_by_kind[k]);
 	fprintf(f, "},\"worst\":[");
