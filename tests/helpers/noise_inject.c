@@ -3,12 +3,18 @@
  * noise_inject - a known, periodic thief of CPU time for the noise tests.
  *
  *   noise_inject -c CPU [-p PERIOD_MS] [-r RUN_MS] [-d SECONDS] [-o LOG]
+ *                [-S SLICE_MS] [-n NICE]
  *
  * Pins itself to CPU (SCHED_OTHER, named "noise-inject"), then every
  * PERIOD_MS (default 100; clock_nanosleep to absolute times, no drift)
  * wakes and busy-runs until it has used RUN_MS (default 2) of its own CPU
  * time, for SECONDS (default 5).  A spinner on the same CPU sees each run
  * as a gap the trace should charge to the thread "noise-inject/PID".
+ * Its time slice (sched_setattr sched_runtime, Linux 6.12 and later; -S,
+ * default RUN_MS + 1, 0 the kernel's) is made longer than a run: with the
+ * default slice (0.75 ms x (1 + log2 CPUs)) a tick in the middle of a run
+ * hands the CPU back to the spinner, and the run shows as two gaps; -n
+ * (default 0) lowers its nice value for the same reason.
  *
  * The log (LOG, default stdout), written at the end so that no write
  * falls inside a run: "ready pid P" first (on stdout, flushed, at the
@@ -25,8 +31,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* struct sched_attr of <linux/sched/types.h>, which clashes with <sched.h> */
+struct inject_sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
 
 struct run {
 	uint64_t start, end, cpu;
@@ -63,7 +80,7 @@ static double number(const char *opt, const char *s)
 
 int main(int argc, char **argv)
 {
-	double period_ms = 100, run_ms = 2, secs = 5;
+	double period_ms = 100, run_ms = 2, secs = 5, slice_ms = -1;
 	const char *log = NULL;
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct timespec next;
@@ -72,9 +89,9 @@ int main(int argc, char **argv)
 	uint64_t period, run, end_at, total = 0;
 	cpu_set_t cs;
 	FILE *out = stdout;
-	int cpu = -1, c;
+	int cpu = -1, c, nice_val = 0;
 
-	while ((c = getopt(argc, argv, "c:p:r:d:o:")) != -1) {
+	while ((c = getopt(argc, argv, "c:p:r:d:o:S:n:")) != -1) {
 		switch (c) {
 		case 'c': {
 			char *end;
@@ -91,9 +108,11 @@ int main(int argc, char **argv)
 		case 'r': run_ms = number("-r", optarg); break;
 		case 'd': secs = number("-d", optarg); break;
 		case 'o': log = optarg; break;
+		case 'n': nice_val = atoi(optarg); break;
+		case 'S': slice_ms = strcmp(optarg, "0") ? number("-S", optarg) : 0; break;
 		default:
 			fprintf(stderr, "usage: noise_inject -c CPU [-p MS] [-r MS] [-d S] "
-				"[-o LOG]\n");
+				"[-o LOG] [-S MS] [-n NICE]\n");
 			return 2;
 		}
 	}
@@ -108,9 +127,21 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	{
-		struct sched_param sp = { 0 };
+		struct inject_sched_attr at = { .size = sizeof(at), .sched_policy = SCHED_OTHER };
 
-		sched_setscheduler(0, SCHED_OTHER, &sp);
+		if (slice_ms < 0)
+			slice_ms = run_ms + 1;
+		/* 0.1 ms to 100 ms: the kernel's bounds of a custom slice */
+		at.sched_runtime = slice_ms > 0 ? (uint64_t)((slice_ms < 100 ? slice_ms : 100) *
+							   1e6) : 0;
+		if (at.sched_runtime && at.sched_runtime < 100000)
+			at.sched_runtime = 100000;
+		at.sched_nice = nice_val;
+		if (syscall(SYS_sched_setattr, 0, &at, 0) < 0)
+			fprintf(stderr, "noise_inject: sched_setattr: %s (default slice)\n",
+				strerror(errno));
+		if (nice_val && setpriority(PRIO_PROCESS, 0, nice_val) < 0)
+			fprintf(stderr, "noise_inject: nice %d: %s\n", nice_val, strerror(errno));
 	}
 	prctl(PR_SET_NAME, "noise-inject");
 	sigemptyset(&sa.sa_mask);

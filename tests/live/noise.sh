@@ -202,9 +202,12 @@ EOF
 export PYTHONPATH=$T_TMP CPU
 
 # --- a. a periodic task on CPU 1: 2 ms every 100 ms ------------------------
-# Other load on a shared machine splits the injector's runs or adds gaps of
-# its own: a disagreement is retried (3 attempts); a wrong attribution
-# fails all of them.
+# SCHED_OTHER, at nice -20 and with a slice longer than its run: at the
+# defaults the scheduler hands the CPU back to the spinner at a tick in the
+# middle of a run about half the time, and the run shows as two gaps of
+# 1.4 and 0.6 ms.  --max-gap 0.2ms puts every gap of it in worst.  Other
+# load on a shared machine splits the runs too, or adds gaps of its own: a
+# disagreement is retried (3 attempts); a wrong attribution fails them all.
 cat > "$T_TMP/a.py" <<'EOF'
 import os, sys
 from noiselib import *
@@ -231,34 +234,48 @@ win = dict(l.split() for l in open(sys.argv[3]))
 pid = sys.argv[4]
 w0 = int(win["on"]) if "on" in win else None
 w1 = int(win["off"]) if "off" in win else None
-big = [g for g in c["worst"] if g["duration_ns"] >= 1900000]
+# worst holds every gap over --max-gap (0.2 ms): all the injector's
 mine = lambda x: x and x["kind"] == "thread" and "noise-inject" in x["source"]
+has = lambda g: any(mine(x) for x in g["causes"])
+inj_ns = lambda g: sum(x["duration_ns"] for x in g["causes"] if mine(x))
+big = [g for g in c["worst"] if g["duration_ns"] >= 1900000]
+injg = [g for g in c["worst"] if has(g)]
 if w0 and w1:
     res("a. window watched: %.3f s of tracing vs live.seconds %.3f" % ((w1 - w0) / 1e9, secs),
         abs((w1 - w0) / 1e9 - secs) < 0.1, "")
     inside = [(s, e, u) for s, e, u in runs if e > w0 and s < w1]
     # CPU time of the runs inside, runs across an edge by their part inside
     want = sum(u * (min(e, w1) - max(s, w0)) / max(e - s, 1) for s, e, u in inside)
+    whole = [r for r in inside if r[0] >= w0 + 5e6 and r[1] <= w1 - 5e6]
     nruns = len(inside)
-    # each big gap against the runs: its time on CLOCK_MONOTONIC is w0 + start
-    # (the watcher sees the window open within a few ms)
-    slack = 10e6
-    matched, other, hit = [], [], set()
-    for g in big:
-        a = w0 + g["start_ns"]
-        z = a + g["duration_ns"]
-        r = [i for i, (s, e, u) in enumerate(inside) if a < e + slack and z > s - slack]
-        if r:
-            matched.append(g)
-            hit.update(r)
-        else:
-            other.append(g)
-    notmine = [g for g in matched if not mine(main_cause(g))]
-    res("a. every gap >= 1.9 ms during a run is charged to thread noise-inject "
-        "(%d of %d)" % (len(matched) - len(notmine), len(matched)),
-        matched and not notmine, "; ".join(show_gap(g) for g in notmine[:3]) or "no gap matched")
-    res("a. runs inside the window seen as gaps >= 1.9 ms: %d of %d" % (len(hit), nruns),
-        nruns and len(hit) >= 0.9 * nruns, "")
+    # a gap's time on CLOCK_MONOTONIC is w0 + start_ns, w0 as the watcher
+    # saw it, a little late (it polls); the gaps that hold the injector give
+    # the offset: their start against their run's
+    def nearest(t):
+        return min(inside, key=lambda r: abs(r[0] - t))[0]
+    ds = sorted(nearest(w0 + g["start_ns"]) - (w0 + g["start_ns"]) for g in injg if inside)
+    off = ds[len(ds) // 2] if ds else 0
+    info("a. window start: the watcher's %+.3f ms (from %d gaps of the injector)"
+         % (off / 1e6, len(ds)))
+    slack = 0.5e6
+    def during(g, r):
+        a = w0 + off + g["start_ns"]
+        return a < r[1] + slack and a + g["duration_ns"] > r[0] - slack
+    # each run: the gaps during it charge the injector with its CPU time
+    seen = [r for r in whole if sum(inj_ns(g) for g in injg if during(g, r)) >= 0.8 * r[2]]
+    res("a. runs inside the window charged to noise-inject in the gaps during them: %d of %d"
+        % (len(seen), len(whole)), whole and len(seen) >= 0.9 * len(whole), "")
+    def overlap(g, r):
+        a = w0 + off + g["start_ns"]
+        return min(a + g["duration_ns"], r[1]) - max(a, r[0])
+    # gaps that took 1 ms or more of a run (one that merely touches a run
+    # may be another task's, just before the injector got the CPU)
+    matched = [g for g in big if any(overlap(g, r) >= 1e6 for r in inside)]
+    other = [g for g in big if not any(during(g, r) for r in inside)]
+    noinj = [g for g in matched if not has(g)]
+    res("a. every gap >= 1.9 ms during an injector run has thread noise-inject among its "
+        "causes (%d of %d)" % (len(matched) - len(noinj), len(matched)),
+        matched and not noinj, "; ".join(show_gap(g) for g in noinj[:3]) or "no gap matched")
     if other:
         info("a. %d gaps >= 1.9 ms outside the injector's runs: %s" %
              (len(other), "; ".join(show_gap(g) for g in other[:3])))
@@ -268,12 +285,27 @@ else:
     t = (runs[-1][1] - runs[0][0]) / 1e9 if len(runs) > 1 else 1
     nruns = len(runs) / t * secs
     want = sum(u for _, _, u in runs) / t * secs
-    notmine = [g for g in big if not mine(main_cause(g))]
-    info("a. gaps >= 1.9 ms not charged to noise-inject: %d: %s" %
-         (len(notmine), "; ".join(show_gap(g) for g in notmine[:3])))
-nbig = len(big)
-res("a. gaps >= 1.9 ms: %d for %.1f injector runs in %.2f s (0.7x-1.3x)" % (nbig, nruns, secs),
-    nruns and 0.7 * nruns <= nbig <= 1.3 * nruns, "")
+# where the injector ran most of a gap, it is the gap's main cause (the
+# largest share comes first)
+most = [g for g in injg if inj_ns(g) >= 0.6 * g["duration_ns"]]
+wrong = [g for g in most if not mine(main_cause(g))]
+res("a. gaps the injector ran most of: main cause thread noise-inject (%d of %d)"
+    % (len(most) - len(wrong), len(most)), most and not wrong,
+    "; ".join(show_gap(g) for g in wrong[:3]) or "none")
+# a run of 2 ms is one gap of >= 2 ms, unless the scheduler split it
+nbig, ninj = len(big), len([g for g in big if has(g)])
+split = len([g for g in injg if g["duration_ns"] < 1900000])
+res("a. gaps >= 1.9 ms with noise-inject inside: %d for %.1f injector runs in %.2f s "
+    "(0.7x-1.3x; %d shorter gaps of it)" % (ninj, nruns, secs, split),
+    nruns and 0.7 * nruns <= ninj <= 1.3 * nruns, "")
+if nruns and 0.7 * nruns <= nbig <= 1.3 * nruns:
+    res("a. gaps >= 1.9 ms: %d for %.1f injector runs (0.7x-1.3x)" % (nbig, nruns), True)
+elif nbig > ninj and 0.7 * nruns <= ninj <= 1.3 * nruns:
+    skip("a. gaps >= 1.9 ms: %d for %.1f injector runs (0.7x-1.3x)" % (nbig, nruns),
+         "the machine is busy: %d gaps >= 1.9 ms without the injector, e.g. %s"
+         % (nbig - ninj, show_gap([g for g in big if not has(g)][0])))
+else:
+    res("a. gaps >= 1.9 ms: %d for %.1f injector runs (0.7x-1.3x)" % (nbig, nruns), False)
 src = [s for s in c["sources"] if s["kind"] == "thread" and "noise-inject" in s["source"]]
 got = sum(s["stolen_ns"] for s in src)
 res("a. thread noise-inject stole %.2f ms; its log: %.2f ms of CPU inside the window (20%%)"
@@ -281,23 +313,26 @@ res("a. thread noise-inject stole %.2f ms; its log: %.2f ms of CPU inside the wi
     "sources: %s" % [(s["kind"], s["source"], s["stolen_ns"]) for s in c["sources"][:5]])
 res("a. named comm/pid: noise-inject/%s" % pid, any(s["source"].endswith("noise-inject/" + pid)
     or ("noise-inject/" + pid + " ") in s["source"] for s in src), [s["source"] for s in src])
-res("a. --max-gap 1.9ms: every gap over it is in worst (%d, max_gap_ns %d)"
-    % (nbig, c["max_gap_ns"]), sum(v for k, v in c["gap_hist"].items() if int(k) >= 2 ** 21)
-    <= nbig and (not big or big[0]["duration_ns"] == c["max_gap_ns"]), "")
+over = sum(v for k, v in c["gap_hist"].items() if int(k) >= 2 ** 18)
+res("a. --max-gap 0.2ms: every gap over it is in worst (%d >= %d of 262 us and more)"
+    % (len([g for g in c["worst"] if g["duration_ns"] > 200000]), over),
+    len([g for g in c["worst"] if g["duration_ns"] > 200000]) >= over, "")
+res("a. max_gap_ns is the longest worst gap (%d)" % c["max_gap_ns"],
+    c["worst"] and c["worst"][0]["duration_ns"] == c["max_gap_ns"], "")
 EOF
 attempt_a() {
-	bg "$INJ" -c $CPU -p 100 -r 2 -d 6 -o "$T_TMP/inj.log" > "$T_TMP/inj.out" 2>&1
+	bg "$INJ" -c $CPU -p 100 -r 2 -d 6 -n -20 -o "$T_TMP/inj.log" > "$T_TMP/inj.out" 2>&1
 	INJP=$LAST
 	for i in $(seq 100); do grep -q '^ready' "$T_TMP/inj.out" && break; sleep 0.02; done
 	sleep 0.3	# its first runs, before the window
-	bg "$NC" -c $CPU -d 4 --json --max-gap 1.9ms > "$T_TMP/a.json" 2> "$T_TMP/a.err"
+	bg "$NC" -c $CPU -d 4 --json --max-gap 0.2ms > "$T_TMP/a.json" 2> "$T_TMP/a.err"
 	NCP=$LAST
 	watch_window $NCP "$T_TMP/a.win"
 	wait $NCP; RC=$?
 	wait $WATCH
 	wait $INJP
 	{
-		expect_rc "noise: a. nohz-check -c $CPU -d 4 --json --max-gap 1.9ms with the injector: exit 1" 1
+		expect_rc "noise: a. nohz-check -c $CPU -d 4 --json --max-gap 0.2ms with the injector: exit 1" 1
 		python3 "$T_TMP/a.py" "$T_TMP/a.json" "$T_TMP/inj.log" "$T_TMP/a.win" "$INJP"
 	} > "$T_TMP/a.res"
 	[ "$RC" = 1 ] || sed 's/^/    /' "$T_TMP/a.err" | head -5 >&2
@@ -327,14 +362,23 @@ calls, secs = d["calls"], d["seconds"]
 res("b. membarrier calls inside the window: %d of %d in %.2f s (every 20 ms)"
     % (calls, d["calls_total"], secs), calls >= 0.5 * secs / 0.02, "the sender did not run")
 ipi = [s for s in d.get("sources", []) if s["kind"] == "ipi"]
-# a gap may show the IPI and the function it ran as two sources: the
-# largest count is the number of gaps with an IPI inside (a lower bound)
-n = max([d["ipi_marks"]] + [s["count"] for s in ipi])
-info("b. ipi sources: %s; gaps whose main cause is an IPI: %d; gaps %d; gap_hist %s"
+# membarrier's IPI runs ipi_mb (csd:csd_function_entry); a kernel without
+# the csd events shows the IPI only (call_function_single)
+mb = [s for s in ipi if "ipi_mb" in s["source"]] or \
+     [s for s in ipi if "call_function" in s["source"]]
+n = sum(s["count"] for s in mb)
+# the kernel IPIs only the CPUs where a thread of ours is current: a spinner
+# that other tasks keep off its CPU gets fewer
+thr = d["stolen_by_kind"].get("thread", 0)
+running = max(0.0, 1 - thr / (secs * 1e9))
+want = calls * min(1.0, running)
+info("b. ipi sources: %s; gaps whose main cause is an IPI: %d; gaps %d; spinner on CPU %.1f%%"
      % ([(s["source"], s["count"], s["stolen_ns"]) for s in ipi], d["ipi_marks"], d["gaps"],
-        d.get("gap_hist")))
-res("b. gaps caused by an IPI: %d for %d membarrier calls (>= 80%%)" % (n, calls),
-    calls and n >= 0.8 * calls, "")
+        100 * running))
+res("b. gaps caused by membarrier's IPI (%s): %d for %d calls inside the window%s (>= 80%%)"
+    % (mb[0]["source"] if mb else "none", n, calls,
+       "" if running > 0.99 else ", %.0f while the spinner ran" % want),
+    calls and n >= 0.8 * want, "gap_hist %s" % d.get("gap_hist"))
 EOF
 else
 	skip "noise: b. IPIs" "$IPI is not built (struct nohz_live has no noise member yet?)"
@@ -395,6 +439,16 @@ res("c. worst gaps lie inside the window",
     all(g["start_ns"] + g["duration_ns"] <= win + 1e6 for g in w), "")
 res("c. every worst gap attributed (a trace ran)", all(g["causes"] for g in w),
     [show_gap(g) for g in w if not g["causes"]][:3])
+# a cause runs inside its gap: its entry to exit is no longer than the gap,
+# and does not overlap the time no kernel event explains (hw)
+long = [g for g in w if any(x["duration_ns"] > g["duration_ns"] for x in g["causes"])]
+res("c. no cause lasts longer than its gap", not long, "; ".join(show_gap(g) for g in long[:3]))
+def hw(g):
+    return sum(x["duration_ns"] for x in g["causes"] if x["kind"] == "hw")
+over = [g for g in w if any(x["kind"] != "hw" and x["duration_ns"] + hw(g) > g["duration_ns"]
+                            for x in g["causes"])]
+res("c. no cause's duration overlaps the gap's hw time", not over,
+    "; ".join(show_gap(g) for g in over[:3]))
 res("c. cause kinds in %s" % "/".join(KINDS),
     all(x["kind"] in KINDS for g in w for x in g["causes"]), "")
 res("c. sources most stolen first", all(a["stolen_ns"] >= b["stolen_ns"]
@@ -487,13 +541,9 @@ EOF
 # --- e. --svg ---------------------------------------------------------------
 bg "$NC" -c $CPU -d 1 -q --svg "$T_TMP/n.svg" > "$T_TMP/e.out" 2> "$T_TMP/e.err"
 wait $LAST; RC=$?
-if [ "$RC" -le 1 ] && [ -s "$T_TMP/n.svg" ]; then ok "noise: e. --svg writes the file (exit $RC)"
+if [ "$RC" -le 1 ] && [ -s "$T_TMP/n.svg" ]; then ok "noise: e. --svg writes the file"
 else fail "noise: e. --svg writes the file" "exit $RC, $(head -c 200 "$T_TMP/e.err")"; fi
-if [ -f "$TOP/tests/helpers/svgcheck.py" ]; then
-	check "noise: e. the SVG passes tests/helpers/svgcheck.py" \
-		python3 "$TOP/tests/helpers/svgcheck.py" "$T_TMP/n.svg"
-else
-	python3 - "$T_TMP/n.svg" <<'EOF'
+python3 - "$T_TMP/n.svg" <<'EOF'
 import re, sys
 import xml.etree.ElementTree as ET
 from noiselib import *
@@ -508,6 +558,14 @@ text = " ".join("".join(e.itertext()) for e in root.iter() if e.tag.split("}")[-
 cpus = sorted(set(re.findall(r"\bCPU\s*(\d+)", text, re.I)))
 res("e. one lane per target CPU: labels for CPU 1 only", cpus == ["1"], cpus)
 EOF
+# the picture itself, rendered: tests/helpers/svgcheck.py (rsvg-convert)
+if [ ! -f "$TOP/tests/helpers/svgcheck.py" ]; then
+	skip "noise: e. svgcheck" "no tests/helpers/svgcheck.py"
+elif ! command -v rsvg-convert > /dev/null; then
+	skip "noise: e. svgcheck" "no rsvg-convert (librsvg2-bin; scripts/deps.sh test)"
+else
+	check "noise: e. the SVG renders one lane with its gaps (svgcheck.py --expect-lanes 1)" \
+		python3 "$TOP/tests/helpers/svgcheck.py" --expect-lanes 1 "$T_TMP/n.svg"
 fi
 
 # --- f. pig --explain --------------------------------------------------------
