@@ -631,6 +631,43 @@ static void test_window_clipping(void **state)
 	free(sc);
 }
 
+/* the worst gaps are the largest once clipped: a long gap mostly outside
+ * the window is as long as its part inside */
+static void test_worst_after_clipping(void **state)
+{
+	struct scene *sc = scene_new();
+	struct nohz_noise_opts o;
+	struct nohz_noise_cpu c;
+
+	gap(sc, W0 - 200000, 202000);		/* 2 us inside */
+	gap(sc, W0 + 100 * MS, 5000);
+	gap(sc, W0 + 200 * MS, 3000);
+	gap(sc, W1 - 1500, 300000);		/* 1.5 us inside */
+	opts_init(&o);
+	build(&c, sc, &o);			/* the invariants: longest first */
+	assert_int_equal(c.gaps, 4);
+	assert_int_equal(c.nworst, 4);
+	assert_int_equal(c.worst[0].duration_ns, 5000);
+	assert_int_equal(c.worst[3].duration_ns, 1500);
+	nohz_noise_cpu_free(&c);
+
+	o.worst = 1;
+	build(&c, sc, &o);
+	assert_int_equal(c.nworst, 1);
+	assert_int_equal(c.worst[0].duration_ns, 5000);
+	assert_int_equal(c.worst[0].start_ns, 100 * MS);
+	nohz_noise_cpu_free(&c);
+
+	/* --max-gap judges the part inside too: 2 us is not over 4 us */
+	o.worst = 1;
+	o.max_gap_ns = 4000;
+	build(&c, sc, &o);
+	assert_int_equal(c.nworst, 1);
+	assert_int_equal(c.worst[0].duration_ns, 5000);
+	nohz_noise_cpu_free(&c);
+	free(sc);
+}
+
 /* worst_case - 30 gaps of 2..31 us in shuffled order; nworst and order */
 static void worst_case(uint64_t max_gap, size_t worst, size_t want)
 {
@@ -873,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_outside_ignored),
 		cmocka_unit_test(test_window_clipping),
 		cmocka_unit_test(test_worst),
+		cmocka_unit_test(test_worst_after_clipping),
 		cmocka_unit_test(test_sources_and_totals),
 		cmocka_unit_test(test_missing_exit),
 		cmocka_unit_test(test_not_traced),
