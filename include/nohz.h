@@ -1160,6 +1160,10 @@ struct nohz_noise_cpu {
 	bool traced;		/* causes come from a trace */
 	uint64_t unattributed;	/* gaps the log or the trace could not hold */
 	uint64_t lost_events;	/* trace records dropped */
+	/* records of the window inside a gap, and outside every gap (in
+	 * interruptions shorter than the threshold): with one clock on both
+	 * sides, nearly all of them are inside */
+	uint64_t events_in_gaps, events_outside;
 	int64_t steal_ns;	/* hypervisor steal time over the window, -1 unknown */
 	size_t nworst;		/* the largest gaps, and every one over max_gap */
 	struct nohz_noise_gap *worst;	/* longest first */

@@ -380,7 +380,7 @@ static int src_add(struct build *b, const struct cause *c)
 
 /* gap_replay - the causes of gap [gs, ge] from the records from *cur on */
 static void gap_replay(struct replay *r, const struct nohz_noise_in *in, size_t *cur,
-		       uint64_t gs, uint64_t ge)
+		       uint64_t gs, uint64_t ge, struct nohz_noise_cpu *c)
 {
 	size_t i = *cur;
 	uint64_t allow;
@@ -388,11 +388,13 @@ static void gap_replay(struct replay *r, const struct nohz_noise_in *in, size_t 
 	memset(r, 0, sizeof(*r));
 	r->first = -1;
 	r->last = gs;
-	while (i < in->nrecs && in->recs[i].ts < gs)
-		i++;
-	*cur = i;
-	for (; i < in->nrecs && in->recs[i].ts <= ge; i++)
+	for (; i < in->nrecs && in->recs[i].ts < gs; i++)
+		c->events_outside += in->recs[i].ts >= in->w0;
+	for (; i < in->nrecs && in->recs[i].ts <= ge; i++) {
 		replay_rec(r, &in->recs[i], in->spinner_tid);
+		c->events_in_gaps++;
+	}
+	*cur = i;
 	charge(r, ge);
 	while (r->nf)
 		pop(r, ge, false);
@@ -566,7 +568,7 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 			c->unattributed++;
 			continue;
 		}
-		gap_replay(r, in, &cur, gs, ge);
+		gap_replay(r, in, &cur, gs, ge, c);
 		m->attributed = true;
 		m->kind = main_kind(r);
 		for (int j = 0; j < r->nc; j++) {
@@ -577,6 +579,8 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 		if (w < k && fill_worst(&c->worst[w], r, c->cpu, o) < 0)
 			goto out;
 	}
+	for (; in->recs && cur < in->nrecs && in->recs[cur].ts <= in->w1; cur++)
+		c->events_outside += in->recs[cur].ts >= in->w0;
 	memcpy(c->hist, acc->hist, sizeof(c->hist));
 	c->p99_ns = nohz_gaps_percentile(acc, 99.0);
 	c->p999_ns = nohz_gaps_percentile(acc, 99.9);

@@ -219,15 +219,18 @@ void nohz_noise_print_json_cpu(FILE *f, const struct nohz_noise_cpu *c)
 				(unsigned long long)c->hist[k]);
 			first = false;
 		}
-	fprintf(f, "},\"traced\":%s,\"unattributed\":%llu,\"lost_events\":%llu,",
+	fprintf(f, "},\"traced\":%s,\"unattributed\":%llu,\"lost_events\":%llu,"
+		"\"events_in_gaps\":%llu,\"events_outside\":%llu,",
 		c->traced ? "true" : "false", (unsigned long long)c->unattributed,
-		(unsigned long long)c->lost_events);
+		(unsigned long long)c->lost_events, (unsigned long long)c->events_in_gaps,
+		(unsigned long long)c->events_outside);
 	if (c->steal_ns >= 0)
 		fprintf(f, "\"steal_ns\":%lld,", (long long)c->steal_ns);
 	else
 		fprintf(f, "\"steal_ns\":null,");
+	/* not traced: no kind is known, not zero time of each */
 	fprintf(f, "\"stolen_by_kind\":{");
-	for (int k = 0; k < NOHZ_NOISE_KINDS; k++)
+	for (int k = 0; c->traced && k < NOHZ_NOISE_KINDS; k++)
 		fprintf(f, "%s\"%s\":%llu", k ? "," : "", nohz_noise_kind_name(k),
 			(unsigned long long)c->stolen_by_kind[k]);
 	fprintf(f, "},\"worst\":[");
