@@ -80,6 +80,9 @@ struct noise_replay {
 void noise_gap_replay(struct noise_replay *r, const struct nohz_noise_in *in, size_t *cur,
 		      uint64_t gs, uint64_t ge, struct nohz_noise_cpu *c);
 
+/* proc_perf_holders - processes holding perf event fds, "comm/pid, ..." into
+ * buf; *self when this process holds some */
+void proc_perf_holders(char *buf, size_t len, bool *self);
 /* trace_explain_defaults - fill what eo leaves zero from the live system
  * (housekeeping, nohz_full, rcu_nocbs, CONFIG_NO_HZ_FULL, the window) */
 void trace_explain_defaults(const struct nohz_trace *t, struct nohz_explain_opts *eo);
