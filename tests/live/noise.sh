@@ -430,6 +430,11 @@ win = c.get("window_ns") or live["seconds"] * 1e9
 want = 100 * (1 - noise / win)
 res("c. available_pct %.4f = 100 x (1 - %d / %.0f) = %.4f (0.01)"
     % (c["available_pct"], noise, win, want), abs(c["available_pct"] - want) <= 0.01, "")
+# one clock on both sides: the window's trace records of the spinner's CPU
+# fall inside its gaps (outside: only interruptions under the threshold)
+ins, outs = c.get("events_in_gaps", 0), c.get("events_outside", 0)
+res("c. one clock: %d of %d records of the window inside a gap (95%%)"
+    % (ins, ins + outs), ins + outs > 0 and ins >= 0.95 * (ins + outs), "%d outside" % outs)
 w = c["worst"]
 res("c. worst longest first", all(a["duration_ns"] >= b["duration_ns"] for a, b in zip(w, w[1:])),
     [g["duration_ns"] for g in w])
