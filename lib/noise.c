@@ -244,7 +244,7 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 	for (size_t j = 0; j < k; j++)
 		slot[order[j].i] = j;
 	/* a full record log: gaps after its last record cannot be attributed */
-	last_rec = in->nrecs && in->lost ? in->recs[in->nrecs - 1].ts : UINT64_MAX;
+	last_rec = !in->lost ? UINT64_MAX : in->nrecs ? in->recs[in->nrecs - 1].ts : 0;
 	for (size_t i = 0; i < in->ngaps; i++) {
 		const struct nohz_gap *g = &in->gaps[i];
 		struct nohz_noise_mark *m;
@@ -285,6 +285,7 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 	for (; in->recs && cur < in->nrecs && in->recs[cur].ts <= in->w1; cur++)
 		c->events_outside += in->recs[cur].ts >= in->w0;
 	memcpy(c->hist, acc->hist, sizeof(c->hist));
+	c->min_gap_ns = c->gaps ? acc->min_ns : 0;
 	c->p99_ns = nohz_gaps_percentile(acc, 99.0);
 	c->p999_ns = nohz_gaps_percentile(acc, 99.9);
 	c->available_pct = c->window_ns ?
