@@ -529,9 +529,15 @@ struct nohz_live_opts {
 	bool no_spin;
 	const pid_t *own;		/* the workload's thread ids */
 	size_t nown;
+	/* the spinners' noise (lib/noise.c), attributed when tracing */
+	uint64_t noise_threshold_ns;	/* 0: NOHZ_NOISE_THRESHOLD_NS */
+	uint64_t max_gap_ns;		/* FAIL a cpu with a longer gap; 0 none */
+	double min_available;		/* FAIL a cpu with less % available; <= 0 none */
+	size_t noise_worst;		/* gaps attributed in full; 0: NOHZ_NOISE_WORST */
 };
 
 struct nohz_explain;
+struct nohz_noise;
 struct nohz_live {
 	double seconds;			/* window actually measured */
 	double threshold;		/* ticks allowed per CPU */
@@ -541,6 +547,7 @@ struct nohz_live {
 	size_t n;
 	struct nohz_live_cpu *cpus;
 	struct nohz_explain *explain;	/* who interrupted, when opts.trace; NULL */
+	struct nohz_noise *noise;	/* time lost per spinner; NULL without spinners */
 };
 
 /*
@@ -743,7 +750,10 @@ struct nohz_trace_opts {
  */
 int nohz_trace_open_opts(struct nohz_trace **out, const struct nohz_cpuset *cpus,
 			 const struct nohz_trace_opts *o, char *err, size_t errlen);
-/* nohz_trace_records - after nohz_trace_stop (or explain): the records of
+/* nohz_trace_join - after nohz_trace_stop: wait until the reader has read
+ * the rest (nohz_trace_explain does it too) */
+void nohz_trace_join(struct nohz_trace *t);
+/* nohz_trace_records - after nohz_trace_join (or explain): the records of
  * cpu in time order when opts.noise, *lost set to those that did not fit
  * or the ring buffer dropped; NULL with *n 0 otherwise */
 const struct nohz_trace_rec *nohz_trace_records(const struct nohz_trace *t, int cpu,
@@ -1017,6 +1027,7 @@ struct nohz_gap_stats {
 	uint64_t p99_ns, p999_ns;	/* of those gaps (nohz_gaps_percentile) */
 	uint64_t worst_at_ns;	/* start of the longest gap, from the run's start */
 	uint64_t start_mono_ns;	/* CLOCK_MONOTONIC when the run started */
+	uint64_t run_start_ns, run_end_ns;	/* the run on the spinner's clock */
 	int last_cpu;		/* CPU the spinner ended on */
 	uint64_t hist[NOHZ_HIST_BUCKETS];	/* bucket i: [2^i, 2^(i+1)) ns */
 };
@@ -1060,6 +1071,8 @@ const struct nohz_gaps *nohz_spin_gaps(const struct nohz_spin *s, size_t i);
 struct nohz_gap {
 	uint64_t start_ns, dur_ns;
 };
+/* nohz_spin_log_cap - a log_cap for n spinners over seconds (<= 0: no limit) */
+size_t nohz_spin_log_cap(double seconds, size_t n);
 /* nohz_spin_log - the gap log of spinner i in time order (after wait);
  * *dropped: gaps that did not fit */
 const struct nohz_gap *nohz_spin_log(const struct nohz_spin *s, size_t i, size_t *n,
@@ -1147,6 +1160,10 @@ struct nohz_noise_cpu {
 	bool traced;		/* causes come from a trace */
 	uint64_t unattributed;	/* gaps the log or the trace could not hold */
 	uint64_t lost_events;	/* trace records dropped */
+	/* records of the window inside a gap, and outside every gap (in
+	 * interruptions shorter than the threshold): with one clock on both
+	 * sides, nearly all of them are inside */
+	uint64_t events_in_gaps, events_outside;
 	int64_t steal_ns;	/* hypervisor steal time over the window, -1 unknown */
 	size_t nworst;		/* the largest gaps, and every one over max_gap */
 	struct nohz_noise_gap *worst;	/* longest first */
@@ -1197,7 +1214,8 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 void nohz_noise_cpu_free(struct nohz_noise_cpu *c);
 /*
  * nohz_noise_build - the noise of every spinner of s over the window
- * [w0, w1] (nohz_clock_now of the spinners' clock), attributed with the
+ * [w0, w1] (nohz_clock_now of the spinners' clock; both 0: each spinner's
+ * own run, run_start_ns to run_end_ns), attributed with the
  * records of t when t was opened with opts.noise (NULL: counts only).
  * steal_ns: per spinner, -1 unknown (NULL: all unknown).  0 or -errno.
  */
@@ -1216,6 +1234,9 @@ const struct nohz_noise_cpu *nohz_noise_cpu_find(const struct nohz_noise *n, int
 void nohz_noise_print(FILE *f, const struct nohz_noise *n, size_t top);
 /* nohz_noise_print_summary - just the per-cpu table */
 void nohz_noise_print_summary(FILE *f, const struct nohz_noise *n);
+/* nohz_noise_print_details - all but the table; top 0 also prints every
+ * cause of a gap (else the main ones) */
+void nohz_noise_print_details(FILE *f, const struct nohz_noise *n, size_t top);
 /* nohz_noise_print_json_cpu - the noise keys of one cpu, each preceded by a
  * comma: ,"noise_ns":..,"available_pct":..,"max_gap_ns":..,"gaps":..,
  * "gap_hist":{..},"worst":[..],"sources":[..],"stolen_by_kind":{..},... */
@@ -1232,7 +1253,8 @@ int nohz_noise_svg(FILE *f, const struct nohz_noise *n, const char *title);
 /* duration and number parsing (lib/util.c)                           */
 /* ------------------------------------------------------------------ */
 
-/* nohz_parse_duration - "10", "1.5s", "500ms", "2m", "1h" -> seconds (> 0) */
+/* nohz_parse_duration - "10", "1.5s", "500ms", "20us", "800ns", "2m", "1h"
+ * -> seconds (> 0); a bare number is seconds */
 int nohz_parse_duration(const char *s, double *seconds, char *err, size_t errlen);
 /* nohz_json_string - write s as a JSON string literal, quotes included */
 void nohz_json_string(FILE *f, const char *s);

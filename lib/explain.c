@@ -22,7 +22,7 @@
 #define ROWS_RESERVED 2048
 #define ARMERS_RESERVED 1024
 
-static bool is_tick_fn(const char *fn)
+bool explain_is_tick_fn(const char *fn)
 {
 	/* the tick's hrtimer: tick_nohz_handler since 6.9, tick_sched_timer
 	 * before; tick_handle_periodic is not an hrtimer */
@@ -240,7 +240,7 @@ static struct ex_row *add_timer(struct nohz_explain *ex, struct ex_cpu *c,
 
 	if (c->in_timer_irq)
 		c->irq_expired = true;
-	if (is_tick_fn(rec->name)) {
+	if (explain_is_tick_fn(rec->name)) {
 		c->pub.ticks++;
 		if (c->dep_row >= 0) {
 			ex->rows[c->dep_row].ticks++;
@@ -269,6 +269,9 @@ int nohz_explain_add(struct nohz_explain *ex, const struct nohz_trace_rec *rec)
 
 	if (rec->cpu < 0 || rec->cpu >= NOHZ_MAX_CPUS || rec->type >= NOHZ_REC_TYPES)
 		return -EINVAL;
+	/* the exits and NMIs serve the noise attribution (lib/noise.c) */
+	if (rec->type >= NOHZ_REC_IRQ_EXIT)
+		return 0;
 	c = cpu_get(ex, rec->cpu);
 	if (!c)
 		return -ENOMEM;

@@ -46,6 +46,11 @@ struct remedy_in {
 	const char *others;	/* foreign tasks seen on the cpu, for SCHED */
 	const char *pids;	/* the pids of a merged group, "12 34 ..." */
 };
+/* trace_explain_defaults - fill what eo leaves zero from the live system
+ * (housekeeping, nohz_full, rcu_nocbs, CONFIG_NO_HZ_FULL, the window) */
+void trace_explain_defaults(const struct nohz_trace *t, struct nohz_explain_opts *eo);
+/* explain_is_tick_fn - fn is the tick's hrtimer function */
+bool explain_is_tick_fn(const char *fn);
 /* remedy_describe - fill s->what and s->remedy (and s->self for perf) */
 void remedy_describe(struct nohz_source *s, const struct remedy_in *in,
 		     const struct nohz_explain_opts *o);
@@ -131,7 +136,7 @@ struct tracefs_instance;
 struct trace_dec;
 /* trace_dec_open - read the event formats and kallsyms, enable in inst every
  * event this kernel has (the others are listed in missing); 0 or -errno */
-int trace_dec_open(struct trace_dec **out, struct tracefs_instance *inst,
+int trace_dec_open(struct trace_dec **out, struct tracefs_instance *inst, bool noise,
 		   char *missing, size_t mlen, char *err, size_t errlen);
 struct tep_handle *trace_dec_tep(struct trace_dec *d);
 /* trace_dec_record - decode one raw event into out: 1 ours, 0 not */

@@ -46,6 +46,64 @@ static double sleep_until_stop(double secs)
 	return (now_ns() - start) / 1e9;
 }
 
+/* steal_read - each target's steal time so far (ns, /proc/stat), -1 unknown */
+static void steal_read(const struct nohz_live *res, int64_t *out)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	char line[512];
+	FILE *f = fopen("/proc/stat", "re");
+
+	for (size_t j = 0; j < res->n; j++)
+		out[j] = -1;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v[8];
+		int cpu;
+
+		if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9' ||
+		    sscanf(line + 3, "%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 9 || hz <= 0)
+			continue;
+		for (size_t j = 0; j < res->n; j++)
+			if (res->cpus[j].cpu == cpu)
+				out[j] = (int64_t)(v[7] * (1000000000ULL / (unsigned long)hz));
+	}
+	fclose(f);
+}
+
+/* live_noise - the spinners' gaps over [w0, w1], attributed with the trace */
+static int live_noise(const struct nohz_spin *spin, const struct nohz_trace *tr,
+		      const struct nohz_live_opts *o, struct nohz_live *res, uint64_t w0,
+		      uint64_t w1, const int64_t *steal, char *err, size_t errlen)
+{
+	struct nohz_explain_opts eo = { .housekeeping = res->housekeeping };
+	struct nohz_noise_opts no = {
+		.threshold_ns = o->noise_threshold_ns, .max_gap_ns = o->max_gap_ns,
+		.min_available = o->min_available, .worst = o->noise_worst, .explain = &eo,
+	};
+	int64_t *sp = calloc(nohz_spin_count(spin) + 1, sizeof(*sp));
+	int rc;
+
+	if (!sp)
+		return -ENOMEM;
+	/* steal was read per target; the spinners are in target order */
+	for (size_t i = 0; i < nohz_spin_count(spin); i++) {
+		sp[i] = -1;
+		for (size_t j = 0; j < res->n; j++)
+			if (res->cpus[j].cpu == nohz_spin_cpu(spin, i))
+				sp[i] = steal[j];
+	}
+	/* the remedies are worded as the explanation's, from the same facts */
+	if (tr)
+		trace_explain_defaults(tr, &eo);
+	rc = nohz_noise_build(&res->noise, spin, tr, w0, w1, sp, &no);
+	free(sp);
+	if (rc < 0)
+		nohz_err(err, errlen, "cannot work out the noise: %s", strerror(-rc));
+	return rc;
+}
+
 /* live_explain - rank what the trace saw; the spinners (or the workload's
  * own threads) are the load */
 static int live_explain(struct nohz_trace *tr, const struct nohz_live_opts *o,
@@ -76,9 +134,14 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 		  char *err, size_t errlen)
 {
 	struct nohz_spin_opts so = { 0 };
+	struct nohz_trace_opts to = { .dump = o->trace_file };
 	struct nohz_counters *cnt = NULL;
 	struct nohz_trace *tr = NULL;
+	struct nohz_spin *spin = NULL;
+	struct nohz_clock clk;
 	struct nohz_kernel k;
+	int64_t *steal0 = NULL, *steal1 = NULL;
+	uint64_t w0 = 0, w1 = 0;
 	cpu_set_t hkmask;
 	int rc, cpu, i;
 
@@ -110,8 +173,15 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 
 	res->n = nohz_cpuset_count(targets);
 	res->cpus = calloc(res->n, sizeof(*res->cpus));
-	if (!res->cpus)
-		return -ENOMEM;
+	steal0 = calloc(res->n, sizeof(*steal0));
+	steal1 = calloc(res->n, sizeof(*steal1));
+	if (!res->cpus || !steal0 || !steal1) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* one clock for the spinners and the trace: the TSC when the trace can
+	 * read it too, else CLOCK_MONOTONIC */
+	nohz_clock_get(&clk, NOHZ_CLOCK_AUTO, NULL, 0);
 	i = 0;
 	nohz_cpuset_for_each(cpu, targets)
 		res->cpus[i++].cpu = cpu;
@@ -121,7 +191,14 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 		goto out;
 	/* explain: set up before the spinners, enabling events patches text */
 	if (o->trace) {
-		rc = nohz_trace_open(&tr, targets, o->trace_file, err, errlen);
+		to.noise = !o->no_spin;
+		to.clock = &clk;
+		rc = nohz_trace_open_opts(&tr, targets, &to, err, errlen);
+		if (rc == -ENOTSUP && clk.tsc) {
+			/* no x86-tsc trace clock here: both on CLOCK_MONOTONIC */
+			nohz_clock_get(&clk, NOHZ_CLOCK_MONO, NULL, 0);
+			rc = nohz_trace_open_opts(&tr, targets, &to, err, errlen);
+		}
 		if (rc < 0)
 			goto out;
 	}
@@ -130,11 +207,17 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 	if (!o->no_spin) {
 		so.cpus = *targets;
 		so.seconds = 0;		/* until stopped: the window is timed here */
-		so.measure = false;
+		so.measure = true;
+		so.threshold_ns = o->noise_threshold_ns ? o->noise_threshold_ns :
+				  NOHZ_NOISE_THRESHOLD_NS;
+		so.log_cap = nohz_spin_log_cap(o->seconds + (o->warmup > 0 ? o->warmup : 0.2) + 1,
+					 res->n);
+		so.clock = clk.tsc ? NOHZ_CLOCK_TSC : NOHZ_CLOCK_MONO;
 		so.name = "nohz-spin";
-		rc = nohz_spin_start((struct nohz_spin **)&live_spin, &so, err, errlen);
+		rc = nohz_spin_start(&spin, &so, err, errlen);
 		if (rc < 0)
 			goto out;
+		live_spin = spin;
 		for (size_t s = 0; s < nohz_spin_count(live_spin); s++)
 			for (size_t j = 0; j < res->n; j++)
 				if (res->cpus[j].cpu == nohz_spin_cpu(live_spin, s))
@@ -155,10 +238,17 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 			nohz_counters_disable(cnt);
 			goto stop;
 		}
+		steal_read(res, steal0);
+		w0 = nohz_clock_now(&clk);
 		res->seconds = sleep_until_stop(o->seconds);
+		w1 = nohz_clock_now(&clk);
+		steal_read(res, steal1);
 		if (tr)
 			nohz_trace_stop(tr);
 		nohz_counters_disable(cnt);
+		for (size_t j = 0; j < res->n; j++)
+			steal1[j] = steal0[j] >= 0 && steal1[j] >= steal0[j] ?
+				    steal1[j] - steal0[j] : -1;
 	}
 	res->interrupted = live_stopping;
 	for (size_t j = 0; j < res->n; j++)
@@ -171,26 +261,101 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 			}
 		}
 stop:
-	if (live_spin) {
-		struct nohz_spin *s = live_spin;
-
-		nohz_spin_stop(s);
-		nohz_spin_wait(s);
+	if (spin) {
+		nohz_spin_stop(spin);
+		nohz_spin_wait(spin);
 		live_spin = NULL;
-		nohz_spin_free(s);
 	}
 out:
 	/* explain: the spinners are known now, and are not a source */
 	if (tr && rc >= 0)
 		rc = live_explain(tr, o, res, err, errlen);
+	if (spin && rc >= 0 && w1 > w0)
+		rc = live_noise(spin, tr, o, res, w0, w1, steal1, err, errlen);
+	nohz_spin_free(spin);
 	nohz_trace_close(tr);
 	nohz_counters_close(cnt);
+	free(steal0);
+	free(steal1);
 	if (rc < 0) {
+		nohz_noise_free(res->noise);
+		res->noise = NULL;
 		free(res->cpus);
 		res->cpus = NULL;
 		res->n = 0;
 	}
 	return rc;
+}
+
+/* noise_cause - the main cause of gap g, "kind source" */
+static void noise_cause(const struct nohz_noise_gap *g, char *b, size_t len)
+{
+	if (!g->ncauses)
+		snprintf(b, len, "not attributed");
+	else
+		snprintf(b, len, "%s %s", nohz_noise_kind_name(g->causes[0].kind),
+			 g->causes[0].source);
+}
+
+/* judge_noise - the latency findings: the longest gap, the time available */
+static void judge_noise(const struct nohz_live *res, struct nohz_report *r)
+{
+	const struct nohz_noise *n = res->noise;
+	struct nohz_finding *f;
+	struct strbuf sb;
+	char cause[160];
+	bool bad = false;
+
+	if (n->max_gap_ns) {
+		f = nohz_report_add(r, "live.max_gap", "longest gap on target CPUs", "live",
+				    NOHZ_PASS);
+		if (!f)
+			return;
+		sb_init(&sb, f->evidence, sizeof(f->evidence) - NOHZ_PREFIX_ROOM);
+		for (size_t i = 0; i < n->n; i++) {
+			const struct nohz_noise_cpu *c = &n->cpus[i];
+
+			if (c->max_gap_ns <= n->max_gap_ns || !c->nworst)
+				continue;
+			bad = true;
+			noise_cause(&c->worst[0], cause, sizeof(cause));
+			sb_item(&sb, "; ", "CPU %d: %.1f us at %.6f s (%s)", c->cpu,
+				c->worst[0].duration_ns / 1e3, c->worst[0].start_ns / 1e9, cause);
+		}
+		sb_finish(&sb);
+		if (bad) {
+			f_prefix(f, NOHZ_FAIL, "gaps over %.1f us: ", n->max_gap_ns / 1e3);
+			f_remedy(f, "remove the causes named here, the largest first (see "
+				 "\"where the time went\" and its remedies)");
+		} else {
+			f_set(f, NOHZ_PASS, "no gap over %.1f us on %zu busy CPUs",
+			      n->max_gap_ns / 1e3, n->n);
+		}
+	}
+	if (n->min_available > 0) {
+		f = nohz_report_add(r, "live.available", "CPU time available on target CPUs",
+				    "live", NOHZ_PASS);
+		if (!f)
+			return;
+		bad = false;
+		sb_init(&sb, f->evidence, sizeof(f->evidence) - NOHZ_PREFIX_ROOM);
+		for (size_t i = 0; i < n->n; i++) {
+			const struct nohz_noise_cpu *c = &n->cpus[i];
+			bool low = c->available_pct < n->min_available;
+
+			bad |= low;
+			sb_item(&sb, ", ", "CPU %d: %.4f%%%s", c->cpu, c->available_pct,
+				low && c->nsources ? " (" : "");
+			if (low && c->nsources)
+				sb_printf(&sb, "mostly %s %s)", nohz_noise_kind_name(c->sources[0].kind),
+					  c->sources[0].source);
+		}
+		sb_finish(&sb);
+		f_prefix(f, bad ? NOHZ_FAIL : NOHZ_PASS, "at least %g%% wanted: ", n->min_available);
+		if (bad)
+			f_remedy(f, "remove the sources that steal the most time (see \"where "
+				 "the time went\" and its remedies)");
+	}
 }
 
 /*
@@ -274,12 +439,16 @@ void nohz_live_judge(const struct nohz_live *res, struct nohz_report *r)
 		else if (f->verdict != NOHZ_PASS)
 			f_remedy(f, "%s", live_rows[i].remedy);
 	}
+	if (res->noise)
+		judge_noise(res, r);
 }
 
 void nohz_live_free(struct nohz_live *res)
 {
 	nohz_explain_free(res->explain);
 	res->explain = NULL;
+	nohz_noise_free(res->noise);
+	res->noise = NULL;
 	free(res->cpus);
 	res->cpus = NULL;
 	res->n = 0;

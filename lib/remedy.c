@@ -34,6 +34,13 @@ static const char *const rec_names[NOHZ_REC_TYPES] = {
 	[NOHZ_REC_WAKEUP] = "sched_wakeup",
 	[NOHZ_REC_IPI] = "ipi_entry",
 	[NOHZ_REC_CSD] = "csd_function_entry",
+	[NOHZ_REC_IRQ_EXIT] = "irq_handler_exit",
+	[NOHZ_REC_SOFTIRQ_EXIT] = "softirq_exit",
+	[NOHZ_REC_HRTIMER_EXIT] = "hrtimer_expire_exit",
+	[NOHZ_REC_WORK_END] = "workqueue_execute_end",
+	[NOHZ_REC_IPI_EXIT] = "ipi_exit",
+	[NOHZ_REC_CSD_EXIT] = "csd_function_exit",
+	[NOHZ_REC_NMI] = "nmi_handler",
 };
 
 const char *nohz_rec_type_name(enum nohz_rec_type t)

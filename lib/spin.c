@@ -46,6 +46,9 @@ struct spinner {
 	uint64_t t_start, t_end, loops;	/* raw run, in clock ticks */
 	struct nohz_gap_stats st;
 	struct nohz_gaps gaps;
+	struct nohz_gap *log;		/* raw ticks while spinning, ns after */
+	size_t nlog;
+	uint64_t dropped;
 };
 
 struct nohz_spin {
@@ -53,7 +56,8 @@ struct nohz_spin {
 	/* keep the flag alone on its line: spinners only ever read it */
 	char pad[64 - sizeof(atomic_bool)];
 	struct nohz_spin_opts o;
-	bool tsc;			/* clock is rdtsc, else CLOCK_MONOTONIC_RAW */
+	struct nohz_clock clk;
+	bool tsc;			/* clock is rdtsc, else CLOCK_MONOTONIC */
 	uint64_t mult;			/* ns per tick, 32.32 fixed point */
 	double ticks_per_ns;
 	pthread_mutex_t lock;
@@ -79,12 +83,13 @@ static inline __attribute__((always_inline)) uint64_t clock_read_tsc(void)
 #endif
 }
 
-/* clock_read_mono - CLOCK_MONOTONIC_RAW in ns, through the vDSO */
+/* clock_read_mono - CLOCK_MONOTONIC in ns, through the vDSO: the trace
+ * clock "mono" reads the same time */
 static inline __attribute__((always_inline)) uint64_t clock_read_mono(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
@@ -153,6 +158,44 @@ static inline uint64_t spin_ticks_to_ns(const struct nohz_spin *s, uint64_t tick
 	return (uint64_t)(((unsigned __int128)ticks * s->mult) >> 32);
 }
 
+int nohz_clock_get(struct nohz_clock *c, enum nohz_clock_kind kind, char *err,
+		   size_t errlen)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	bool usable = kind != NOHZ_CLOCK_MONO && spin_tsc_usable();
+
+	memset(c, 0, sizeof(*c));
+	if (kind == NOHZ_CLOCK_TSC && !usable) {
+		nohz_err(err, errlen, "the TSC is not usable as a clock here "
+			 "(needs constant_tsc and nonstop_tsc in /proc/cpuinfo)");
+		return -ENOTSUP;
+	}
+	if (usable) {
+		pthread_once(&once, tsc_calibrate);
+		usable = tsc_ticks_per_ns > 0;
+	}
+	if (kind == NOHZ_CLOCK_TSC && !usable) {
+		nohz_err(err, errlen, "could not calibrate the TSC against CLOCK_MONOTONIC");
+		return -ENOTSUP;
+	}
+	c->tsc = usable;
+	c->ticks_per_ns = usable ? tsc_ticks_per_ns : 1.0;
+	c->mult = (uint64_t)((1.0 / c->ticks_per_ns) * 4294967296.0 + 0.5);
+	c->name = usable ? "tsc" : "mono";
+	c->trace_clock = usable ? "x86-tsc" : "mono";
+	return 0;
+}
+
+uint64_t nohz_clock_ns(const struct nohz_clock *c, uint64_t ticks)
+{
+	return (uint64_t)(((unsigned __int128)ticks * c->mult) >> 32);
+}
+
+uint64_t nohz_clock_now(const struct nohz_clock *c)
+{
+	return nohz_clock_ns(c, c->tsc ? clock_read_tsc() : clock_read_mono());
+}
+
 /* ------------------------------------------------------------------ */
 /* the loop                                                           */
 /* ------------------------------------------------------------------ */
@@ -165,6 +208,12 @@ spin_record(struct spinner *t, uint64_t prev, uint64_t now, uint64_t start)
 	if ((int64_t)(now - prev) < 0)
 		return;
 	nohz_gaps_add(&t->gaps, spin_ticks_to_ns(t->s, now - prev), prev - start);
+	if (t->nlog < t->s->o.log_cap) {
+		t->log[t->nlog].start_ns = prev;
+		t->log[t->nlog++].dur_ns = now - prev;
+	} else {
+		t->dropped++;
+	}
 }
 
 /* spin_loop - the hot loop: until the deadline (dur ticks, 0 none) or stop */
@@ -258,6 +307,8 @@ static void *spin_thread(void *arg)
 	/* touch the recorder here: first-touch pages land on this CPU's node
 	 * and no page fault waits for the first gap */
 	nohz_gaps_reset(&t->gaps);
+	if (t->log)
+		memset(t->log, 0, s->o.log_cap * sizeof(*t->log));
 	t->tid = gettid();
 	if (s->o.name) {
 		char name[16];
@@ -272,6 +323,10 @@ static void *spin_thread(void *arg)
 	if (s->o.measure) {
 		t->median_ticks = spin_median_ticks(s);
 		t->thr_ns = spin_threshold_ns(s, t->median_ticks);
+		/* a threshold under a few loops would log every loop (a clock
+		 * read that is a syscall, an emulated TSC): raise it */
+		if (t->thr_ns < 4 * spin_ticks_to_ns(s, t->median_ticks))
+			t->thr_ns = 4 * spin_ticks_to_ns(s, t->median_ticks);
 		/* recorded: gaps of more than thr_ns, i.e. ticks above floor(thr) */
 		t->thr_ticks = (uint64_t)((double)t->thr_ns * s->ticks_per_ns);
 	}
@@ -305,25 +360,13 @@ static void *spin_thread(void *arg)
 /* spin_clock_setup - choose the clock and its tick -> ns conversion */
 static int spin_clock_setup(struct nohz_spin *s, char *err, size_t errlen)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	bool usable = s->o.clock != NOHZ_CLOCK_MONO && spin_tsc_usable();
+	int rc = nohz_clock_get(&s->clk, s->o.clock, err, errlen);
 
-	if (s->o.clock == NOHZ_CLOCK_TSC && !usable) {
-		nohz_err(err, errlen, "the TSC is not usable as a clock here "
-			 "(needs constant_tsc and nonstop_tsc in /proc/cpuinfo)");
-		return -ENOTSUP;
-	}
-	if (usable) {
-		pthread_once(&once, tsc_calibrate);
-		usable = tsc_ticks_per_ns > 0;
-	}
-	if (s->o.clock == NOHZ_CLOCK_TSC && !usable) {
-		nohz_err(err, errlen, "could not calibrate the TSC against CLOCK_MONOTONIC");
-		return -ENOTSUP;
-	}
-	s->tsc = usable;
-	s->ticks_per_ns = usable ? tsc_ticks_per_ns : 1.0;
-	s->mult = (uint64_t)((1.0 / s->ticks_per_ns) * 4294967296.0 + 0.5);
+	if (rc < 0)
+		return rc;
+	s->tsc = s->clk.tsc;
+	s->ticks_per_ns = s->clk.ticks_per_ns;
+	s->mult = s->clk.mult;
 	return 0;
 }
 
@@ -428,6 +471,13 @@ int nohz_spin_start(struct nohz_spin **out, const struct nohz_spin_opts *o,
 		}
 		memset(s->sp[i], 0, sizeof(struct spinner));
 		s->sp[i]->s = s;
+		if (o->measure && o->log_cap) {
+			s->sp[i]->log = malloc(o->log_cap * sizeof(struct nohz_gap));
+			if (!s->sp[i]->log) {
+				rc = -ENOMEM;
+				goto fail;
+			}
+		}
 		s->sp[i]->idx = i;
 		s->sp[i]->cpu = -1;
 		s->sp[i]->st.last_cpu = -1;
@@ -486,7 +536,13 @@ static void spin_summarize(struct spinner *t)
 	st->p99_ns = nohz_gaps_percentile(g, 99.0);
 	st->p999_ns = nohz_gaps_percentile(g, 99.9);
 	st->worst_at_ns = g->count ? spin_ticks_to_ns(s, g->worst_at) : 0;
+	st->run_start_ns = t->loops ? spin_ticks_to_ns(s, t->t_start) : 0;
+	st->run_end_ns = t->loops ? spin_ticks_to_ns(s, t->t_end) : 0;
 	memcpy(st->hist, g->hist, sizeof(st->hist));
+	for (size_t i = 0; i < t->nlog; i++) {
+		t->log[i].start_ns = spin_ticks_to_ns(s, t->log[i].start_ns);
+		t->log[i].dur_ns = spin_ticks_to_ns(s, t->log[i].dur_ns);
+	}
 }
 
 int nohz_spin_wait(struct nohz_spin *s)
@@ -530,6 +586,34 @@ const struct nohz_gaps *nohz_spin_gaps(const struct nohz_spin *s, size_t i)
 	return s && i < s->n ? &s->sp[i]->gaps : NULL;
 }
 
+size_t nohz_spin_log_cap(double seconds, size_t n)
+{
+	/* ~20k a second; 256 MiB at most in all: the log is touched up front */
+	double want = seconds > 0 ? seconds * 20000 : (1 << 20);
+	size_t cap = want < 16384 ? 16384 : want > (1 << 20) ? (1 << 20) : (size_t)want;
+	size_t most = ((size_t)1 << 24) / (n ? n : 1);
+
+	if (most < 4096)
+		most = 4096;
+	return cap < most ? cap : most;
+}
+
+const struct nohz_gap *nohz_spin_log(const struct nohz_spin *s, size_t i, size_t *n,
+				     uint64_t *dropped)
+{
+	const struct spinner *t = s && i < s->n ? s->sp[i] : NULL;
+
+	*n = t && t->joined ? t->nlog : 0;
+	if (dropped)
+		*dropped = t ? t->dropped : 0;
+	return *n ? t->log : NULL;
+}
+
+const struct nohz_clock *nohz_spin_clock_of(const struct nohz_spin *s)
+{
+	return s ? &s->clk : NULL;
+}
+
 const char *nohz_spin_clock(const struct nohz_spin *s, double *mhz)
 {
 	if (mhz)
@@ -551,8 +635,11 @@ void nohz_spin_free(struct nohz_spin *s)
 			spin_release(s);
 			nohz_spin_wait(s);
 		}
-		for (size_t i = 0; i < s->n; i++)
+		for (size_t i = 0; i < s->n; i++) {
+			if (s->sp[i])
+				free(s->sp[i]->log);
 			free(s->sp[i]);
+		}
 		free(s->sp);
 	}
 	pthread_cond_destroy(&s->cond);

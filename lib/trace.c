@@ -39,13 +39,22 @@
 #define INSTANCE_PREFIX "nohz-trace-"
 #define DUMP_BUF (256 * 1024)
 
-/* One target cpu's trace_pipe_raw, read a sub-buffer at a time. */
+/* One target cpu's trace_pipe_raw, read a sub-buffer at a time; with
+ * noise on, the window's records too (allocated up front, see above). */
 struct cpu_reader {
 	int cpu;
 	struct tracefs_cpu *tcpu;
 	void *page;
 	struct kbuffer *kbuf;
+	struct nohz_trace_rec *recs;
+	size_t nrecs, crecs;
+	uint64_t lost;
 };
+
+/* the record log: this many records at most in all, split over the cpus */
+#define RECS_TOTAL (1u << 20)
+#define RECS_CPU_MIN 16384u
+#define RECS_CPU_MAX 262144u
 
 enum reader_state { R_IDLE, R_RUN, R_STOP, R_QUIT };
 
@@ -59,6 +68,8 @@ struct nohz_trace {
 	FILE *dump;
 	char *dumpbuf;
 	struct nohz_explain *ex;
+	struct nohz_clock clk;		/* the trace clock, as the spinners read it */
+	bool noise;
 	int err;			/* first error of the reader */
 	uint64_t t0, t1;
 	pthread_t th;
@@ -90,8 +101,10 @@ static void reader_page(struct nohz_trace *t, struct cpu_reader *rd)
 	if (kbuffer_load_subbuffer(rd->kbuf, rd->page) < 0)
 		return;
 	missed = kbuffer_missed_events(rd->kbuf);
-	if (missed)
+	if (missed) {
 		nohz_explain_lost(t->ex, rd->cpu, missed > 0 ? (uint64_t)missed : 1);
+		rd->lost += missed > 0 ? (uint64_t)missed : 1;
+	}
 	for (data = kbuffer_read_event(rd->kbuf, &ts); data;
 	     data = kbuffer_next_event(rd->kbuf, &ts)) {
 		struct tep_record rec = {
@@ -103,6 +116,13 @@ static void reader_page(struct nohz_trace *t, struct cpu_reader *rd)
 
 		if (!trace_dec_record(t->dec, &rec, &r))
 			continue;
+		r.ts = nohz_clock_ns(&t->clk, r.ts);
+		if (rd->crecs) {
+			if (rd->nrecs < rd->crecs)
+				rd->recs[rd->nrecs++] = r;
+			else
+				rd->lost++;
+		}
 		if (t->dump)
 			trace_dec_dump(t->dec, t->dump, &rec, &r);
 		rc = nohz_explain_add(t->ex, &r);
@@ -212,6 +232,16 @@ static int readers_open(struct nohz_trace *t, char *err, size_t errlen)
 		rd->kbuf = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
 		if (!rd->page || !rd->kbuf)
 			return -ENOMEM;
+		if (t->noise) {
+			size_t per = RECS_TOTAL / (size_t)nohz_cpuset_count(&t->cpus);
+
+			/* untouched until used: address space, not memory */
+			rd->crecs = per < RECS_CPU_MIN ? RECS_CPU_MIN :
+				    per > RECS_CPU_MAX ? RECS_CPU_MAX : per;
+			rd->recs = calloc(rd->crecs, sizeof(*rd->recs));
+			if (!rd->recs)
+				return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -275,6 +305,18 @@ static void exit_register(void)
 	atexit(trace_exit_handler);
 }
 
+/* clock_is - the instance's trace clock is name ("[name]" in the list) */
+static bool clock_is(struct tracefs_instance *inst, const char *name)
+{
+	char *cur = tracefs_instance_file_read(inst, "trace_clock", NULL), want[32];
+	bool ok;
+
+	snprintf(want, sizeof(want), "[%s]", name);
+	ok = cur && strstr(cur, want);
+	free(cur);
+	return ok;
+}
+
 /* instance_create - our own instance, quiet, recording only the targets */
 static int instance_create(struct nohz_trace *t, char *err, size_t errlen)
 {
@@ -297,14 +339,29 @@ static int instance_create(struct nohz_trace *t, char *err, size_t errlen)
 			 tracefs_instance_get_name(t->inst), list);
 		return -EINVAL;
 	}
-	/* the mono clock makes event times comparable with CLOCK_MONOTONIC */
-	tracefs_instance_file_write(t->inst, "trace_clock", "mono");
+	/* the spinners' clock: a gap and the events inside it on one line */
+	if (tracefs_instance_file_write(t->inst, "trace_clock", t->clk.trace_clock) < 0 ||
+	    !clock_is(t->inst, t->clk.trace_clock)) {
+		nohz_err(err, errlen, "cannot set trace_clock of %s to %s (this kernel's "
+			 "clocks: %s/trace_clock)", tracefs_instance_get_name(t->inst),
+			 t->clk.trace_clock, tracefs_tracing_dir());
+		return -ENOTSUP;
+	}
 	return 0;
 }
 
 int nohz_trace_open(struct nohz_trace **out, const struct nohz_cpuset *cpus,
 		    const char *dump, char *err, size_t errlen)
 {
+	struct nohz_trace_opts o = { .dump = dump };
+
+	return nohz_trace_open_opts(out, cpus, &o, err, errlen);
+}
+
+int nohz_trace_open_opts(struct nohz_trace **out, const struct nohz_cpuset *cpus,
+			 const struct nohz_trace_opts *o, char *err, size_t errlen)
+{
+	const char *dump = o->dump;
 	pthread_condattr_t cattr;
 	struct nohz_trace *t;
 	int rc, cpu;
@@ -322,6 +379,11 @@ int nohz_trace_open(struct nohz_trace **out, const struct nohz_cpuset *cpus,
 		return -ENOMEM;
 	t->cpus = *cpus;
 	t->owner = getpid();
+	t->noise = o->noise;
+	if (o->clock)
+		t->clk = *o->clock;
+	else
+		nohz_clock_get(&t->clk, NOHZ_CLOCK_MONO, NULL, 0);
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_condattr_init(&cattr);
 	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
@@ -352,7 +414,7 @@ int nohz_trace_open(struct nohz_trace **out, const struct nohz_cpuset *cpus,
 	rc = instance_create(t, err, errlen);
 	if (rc < 0)
 		goto fail;
-	rc = trace_dec_open(&t->dec, t->inst, t->missing, sizeof(t->missing), err, errlen);
+	rc = trace_dec_open(&t->dec, t->inst, t->noise, t->missing, sizeof(t->missing), err, errlen);
 	if (rc < 0)
 		goto fail;
 	rc = readers_open(t, err, errlen);
@@ -400,6 +462,36 @@ double nohz_trace_seconds(const struct nohz_trace *t)
 	uint64_t end = t->t1 ? t->t1 : (t->t0 ? now_ns() : 0);
 
 	return t->t0 ? (end - t->t0) / 1e9 : 0;
+}
+
+void nohz_trace_join(struct nohz_trace *t)
+{
+	if (!t || !t->thread)
+		return;
+	if (t->state == R_RUN)
+		nohz_trace_stop(t);
+	else if (t->state == R_IDLE)
+		reader_set(t, R_QUIT);
+	reader_join(t);
+}
+
+const struct nohz_trace_rec *nohz_trace_records(const struct nohz_trace *t, int cpu,
+						size_t *n, uint64_t *lost)
+{
+	*n = 0;
+	if (lost)
+		*lost = 0;
+	/* the reader owns the logs until it is joined */
+	if (!t || t->thread)
+		return NULL;
+	for (size_t i = 0; i < t->nrd; i++)
+		if (t->rd[i].cpu == cpu) {
+			*n = t->rd[i].nrecs;
+			if (lost)
+				*lost = t->rd[i].lost;
+			return t->rd[i].crecs ? t->rd[i].recs : NULL;
+		}
+	return NULL;
 }
 
 const char *nohz_trace_missing(const struct nohz_trace *t)
@@ -460,8 +552,8 @@ static void perf_holders(char *buf, size_t len, bool *self)
 	sb_finish(&sb);
 }
 
-/* explain_defaults - what the caller left zero, from the live system */
-static void explain_defaults(const struct nohz_trace *t, struct nohz_explain_opts *eo)
+/* trace_explain_defaults - what the caller left zero, from the live system */
+void trace_explain_defaults(const struct nohz_trace *t, struct nohz_explain_opts *eo)
 {
 	struct nohz_sys *sys = nohz_sys_open("/");
 	struct nohz_kernel k;
@@ -508,7 +600,7 @@ int nohz_trace_explain(struct nohz_trace *t, const struct nohz_explain_opts *o,
 		return t->err;
 	if (o)
 		eo = *o;
-	explain_defaults(t, &eo);
+	trace_explain_defaults(t, &eo);
 	if (!eo.perf_users) {
 		perf_holders(perf, sizeof(perf), &eo.self_perf);
 		eo.perf_users = perf;
@@ -546,6 +638,7 @@ void nohz_trace_close(struct nohz_trace *t)
 		if (t->rd[i].tcpu)
 			tracefs_cpu_close(t->rd[i].tcpu);
 		free(t->rd[i].page);
+		free(t->rd[i].recs);
 		if (t->rd[i].kbuf)
 			kbuffer_free(t->rd[i].kbuf);
 	}

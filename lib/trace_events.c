@@ -26,26 +26,40 @@
 static const struct ev_desc {
 	const char *system, *event;
 	enum nohz_rec_type type;
-	const char *ipi;		/* IPI name for NOHZ_REC_IPI */
+	const char *ipi;		/* IPI name for NOHZ_REC_IPI(_EXIT) */
 	const char *fields[4];
+	bool noise;			/* only for the noise attribution */
 } evs[] = {
-	{ "irq_vectors", "local_timer_entry", NOHZ_REC_TICK, NULL, { NULL } },
-	{ "irq_vectors", "local_timer_exit", NOHZ_REC_TICK_EXIT, NULL, { NULL } },
-	{ "timer", "tick_stop", NOHZ_REC_TICK_STOP, NULL, { "success", "dependency" } },
-	{ "timer", "hrtimer_start", NOHZ_REC_HRTIMER_START, NULL, { "hrtimer", "function" } },
-	{ "timer", "hrtimer_expire_entry", NOHZ_REC_HRTIMER, NULL, { "hrtimer", "function" } },
-	{ "workqueue", "workqueue_execute_start", NOHZ_REC_WORK, NULL, { "function" } },
-	{ "irq", "irq_handler_entry", NOHZ_REC_IRQ, NULL, { "irq", "name" } },
-	{ "irq", "softirq_entry", NOHZ_REC_SOFTIRQ, NULL, { "vec" } },
+	{ "irq_vectors", "local_timer_entry", NOHZ_REC_TICK, NULL, { NULL }, false },
+	{ "irq_vectors", "local_timer_exit", NOHZ_REC_TICK_EXIT, NULL, { NULL }, false },
+	{ "timer", "tick_stop", NOHZ_REC_TICK_STOP, NULL, { "success", "dependency" }, false },
+	{ "timer", "hrtimer_start", NOHZ_REC_HRTIMER_START, NULL, { "hrtimer", "function" }, false },
+	{ "timer", "hrtimer_expire_entry", NOHZ_REC_HRTIMER, NULL, { "hrtimer", "function" }, false },
+	{ "workqueue", "workqueue_execute_start", NOHZ_REC_WORK, NULL, { "function" }, false },
+	{ "irq", "irq_handler_entry", NOHZ_REC_IRQ, NULL, { "irq", "name" }, false },
+	{ "irq", "softirq_entry", NOHZ_REC_SOFTIRQ, NULL, { "vec" }, false },
 	{ "sched", "sched_switch", NOHZ_REC_SWITCH, NULL,
-	  { "prev_comm", "prev_pid", "next_comm", "next_pid" } },
-	{ "sched", "sched_wakeup", NOHZ_REC_WAKEUP, NULL, { "comm", "pid", "target_cpu" } },
-	{ "irq_vectors", "reschedule_entry", NOHZ_REC_IPI, "reschedule", { NULL } },
-	{ "irq_vectors", "call_function_entry", NOHZ_REC_IPI, "call_function", { NULL } },
+	  { "prev_comm", "prev_pid", "next_comm", "next_pid" }, false },
+	{ "sched", "sched_wakeup", NOHZ_REC_WAKEUP, NULL, { "comm", "pid", "target_cpu" }, false },
+	{ "irq_vectors", "reschedule_entry", NOHZ_REC_IPI, "reschedule", { NULL }, false },
+	{ "irq_vectors", "call_function_entry", NOHZ_REC_IPI, "call_function", { NULL }, false },
 	{ "irq_vectors", "call_function_single_entry", NOHZ_REC_IPI, "call_function_single",
-	  { NULL } },
-	{ "irq_vectors", "irq_work_entry", NOHZ_REC_IPI, "irq_work", { NULL } },
-	{ "csd", "csd_function_entry", NOHZ_REC_CSD, NULL, { "func" } },
+	  { NULL }, false },
+	{ "irq_vectors", "irq_work_entry", NOHZ_REC_IPI, "irq_work", { NULL }, false },
+	{ "csd", "csd_function_entry", NOHZ_REC_CSD, NULL, { "func" }, false },
+	/* the exits: how long each interruption of a gap lasted */
+	{ "irq", "irq_handler_exit", NOHZ_REC_IRQ_EXIT, NULL, { "irq" }, true },
+	{ "irq", "softirq_exit", NOHZ_REC_SOFTIRQ_EXIT, NULL, { "vec" }, true },
+	{ "timer", "hrtimer_expire_exit", NOHZ_REC_HRTIMER_EXIT, NULL, { "hrtimer" }, true },
+	{ "workqueue", "workqueue_execute_end", NOHZ_REC_WORK_END, NULL, { "function" }, true },
+	{ "irq_vectors", "reschedule_exit", NOHZ_REC_IPI_EXIT, "reschedule", { NULL }, true },
+	{ "irq_vectors", "call_function_exit", NOHZ_REC_IPI_EXIT, "call_function", { NULL },
+	  true },
+	{ "irq_vectors", "call_function_single_exit", NOHZ_REC_IPI_EXIT,
+	  "call_function_single", { NULL }, true },
+	{ "irq_vectors", "irq_work_exit", NOHZ_REC_IPI_EXIT, "irq_work", { NULL }, true },
+	{ "csd", "csd_function_exit", NOHZ_REC_CSD_EXIT, NULL, { "func" }, true },
+	{ "nmi", "nmi_handler", NOHZ_REC_NMI, NULL, { "handler", "delta_ns" }, true },
 };
 #define NEVS ARRAY_SIZE(evs)
 
@@ -350,7 +364,20 @@ static void rec_fields(struct trace_dec *d, size_t i, struct tep_record *record,
 		break;
 	case NOHZ_REC_WORK:
 	case NOHZ_REC_CSD:
+	case NOHZ_REC_WORK_END:
+	case NOHZ_REC_CSD_EXIT:
 		func_name(d, field_num(f[0], p), r->name, sizeof(r->name));
+		break;
+	case NOHZ_REC_HRTIMER_EXIT:
+		r->ptr = field_num(f[0], p);
+		break;
+	case NOHZ_REC_IRQ_EXIT:
+	case NOHZ_REC_SOFTIRQ_EXIT:
+		r->val = (int)field_num(f[0], p);
+		break;
+	case NOHZ_REC_NMI:
+		func_name(d, field_num(f[0], p), r->name, sizeof(r->name));
+		r->val = (int64_t)field_num(f[1], p);
 		break;
 	case NOHZ_REC_IRQ:
 		r->val = (int)field_num(f[0], p);
@@ -376,6 +403,7 @@ static void rec_fields(struct trace_dec *d, size_t i, struct tep_record *record,
 		r->val = (int)field_num(f[2], p);
 		break;
 	case NOHZ_REC_IPI:
+	case NOHZ_REC_IPI_EXIT:
 		snprintf(r->name, sizeof(r->name), "%s", evs[i].ipi);
 		break;
 	default:
@@ -446,7 +474,7 @@ static struct tep_event *format_load(struct trace_dec *d, const struct ev_desc *
 					   NULL;
 }
 
-int trace_dec_open(struct trace_dec **out, struct tracefs_instance *inst,
+int trace_dec_open(struct trace_dec **out, struct tracefs_instance *inst, bool noise,
 		   char *missing, size_t mlen, char *err, size_t errlen)
 {
 	struct trace_dec *d = calloc(1, sizeof(*d));
@@ -475,8 +503,13 @@ int trace_dec_open(struct trace_dec **out, struct tracefs_instance *inst,
 	tep_set_function_resolver(d->tep, ksym_resolve, d);
 	sb_init(&sb, missing, mlen);
 	for (size_t i = 0; i < NEVS; i++) {
-		struct tep_event *ev = format_load(d, &evs[i]);
-		bool ok = ev != NULL;
+		struct tep_event *ev;
+		bool ok;
+
+		if (evs[i].noise && !noise)
+			continue;
+		ev = format_load(d, &evs[i]);
+		ok = ev != NULL;
 
 		for (int k = 0; ok && k < 4 && evs[i].fields[k]; k++) {
 			d->f[i][k] = tep_find_field(ev, evs[i].fields[k]);

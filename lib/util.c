@@ -140,6 +140,8 @@ int nohz_parse_duration(const char *s, double *seconds, char *err, size_t errlen
 		mult = 1e-3;
 	else if (!strcmp(end, "us"))
 		mult = 1e-6;
+	else if (!strcmp(end, "ns"))
+		mult = 1e-9;
 	else if (!strcmp(end, "m") || !strcmp(end, "min"))
 		mult = 60;
 	else if (!strcmp(end, "h"))
@@ -147,7 +149,7 @@ int nohz_parse_duration(const char *s, double *seconds, char *err, size_t errlen
 	else if (!strcmp(end, "d"))
 		mult = 86400;
 	else {
-		nohz_err(err, errlen, "'%s' has an unknown unit '%s' (use ms, s, m, h, d)", s, end);
+		nohz_err(err, errlen, "'%s' has an unknown unit '%s' (use ns, us, ms, s, m, h, d)", s, end);
 		return -EINVAL;
 	}
 	v *= mult;

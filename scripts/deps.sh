@@ -5,7 +5,7 @@ set -eu
 
 want_build="pkg-config gcc make zlib1g-dev libtracefs-dev libtraceevent-dev libnuma-dev libncurses-dev"
 want_test="libcmocka-dev tmux python3 linux-perf libfuse3-dev fuse3 man-db groff-base bsdextrautils
-	valgrind util-linux clang libclang-rt-14-dev"
+	valgrind util-linux clang libclang-rt-14-dev librsvg2-bin"
 want_vm="qemu-system-x86 busybox-static cpio gzip python3"
 want_bench="rt-tests procps irqtop linux-perf bc"
 # libFuzzer: clang and its runtime (libclang_rt.fuzzer)

@@ -94,6 +94,15 @@ double tool_duration(const char *what, const char *arg)
 	return s;
 }
 
+uint64_t tool_duration_ns(const char *what, const char *arg)
+{
+	double ns = tool_duration(what, arg) * 1e9;
+
+	if (ns < 1)
+		die("cannot parse %s '%s': it is shorter than 1 ns", what, arg);
+	return (uint64_t)(ns + 0.5);
+}
+
 void tool_cpulist(const char *arg, struct nohz_cpuset *set)
 {
 	char err[256];

@@ -39,6 +39,8 @@ void tool_no_operands(int argc, char **argv, const char *hint);
 
 /* tool_duration - nohz_parse_duration of arg, or die "cannot parse WHAT" */
 double tool_duration(const char *what, const char *arg);
+/* tool_duration_ns - the same in whole ns, at least 1 */
+uint64_t tool_duration_ns(const char *what, const char *arg);
 /* tool_cpulist - a CPU list that is neither malformed nor empty, or die */
 void tool_cpulist(const char *arg, struct nohz_cpuset *set);
 /* tool_parse_long - a whole decimal number in [lo, hi]: 0, -EINVAL when s

@@ -30,9 +30,14 @@ struct opts {
 	const char *pid;	/* --pid PID */
 	pid_t pid_val;
 	const char *cgroup;	/* --cgroup PATH|ID */
+	uint64_t noise_threshold_ns;	/* --noise-threshold */
+	uint64_t max_gap_ns;	/* --max-gap, 0 none */
+	double min_available;	/* --min-available, 0 none */
+	const char *svg;	/* --svg FILE */
 };
 
-enum { OPT_EXPLAIN = 256, OPT_NO_EXPLAIN, OPT_TRACE };
+enum { OPT_EXPLAIN = 256, OPT_NO_EXPLAIN, OPT_TRACE, OPT_NOISE_THR, OPT_MAX_GAP,
+       OPT_MIN_AVAIL, OPT_SVG };
 enum { OPT_CGROUP = 320 };
 
 /* The workload of --pid / --cgroup (or the container we run in), and where
@@ -66,6 +71,13 @@ static void usage(FILE *f)
 "      --no-explain       do not trace the target CPUs at all\n"
 "      --trace FILE       keep every traced event in FILE, one a line:\n"
 "                         CPU SECONDS TASK-PID SYSTEM:EVENT FIELDS\n"
+"      --noise-threshold TIME  a gap in the spinner's loop longer than this is\n"
+"                         noise (default 1us; ns, us, ms, s)\n"
+"      --max-gap TIME     FAIL a target CPU that sees a single gap longer than\n"
+"                         this (e.g. 20us), naming its cause\n"
+"      --min-available PCT  FAIL a target CPU with less CPU time available\n"
+"                         (100 x (1 - noise / window))\n"
+"      --svg FILE         draw the window's gaps per CPU, coloured by cause\n"
 "      --list-checks      list the static checks and exit\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
@@ -92,6 +104,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "noise-threshold", required_argument, NULL, OPT_NOISE_THR },
+		{ "max-gap", required_argument, NULL, OPT_MAX_GAP },
+		{ "min-available", required_argument, NULL, OPT_MIN_AVAIL },
+		{ "svg", required_argument, NULL, OPT_SVG },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -131,6 +147,22 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		}
 		case OPT_CGROUP: o->cgroup = optarg; break;
+		case OPT_NOISE_THR:
+			o->noise_threshold_ns = tool_duration_ns("noise threshold", optarg);
+			break;
+		case OPT_MAX_GAP: o->max_gap_ns = tool_duration_ns("max gap", optarg); break;
+		case OPT_MIN_AVAIL: {
+			char *end;
+
+			errno = 0;
+			o->min_available = strtod(optarg, &end);
+			if (errno || end == optarg || *end ||
+			    !(o->min_available > 0 && o->min_available <= 100))
+				die("cannot parse min available '%s': want a percentage "
+				    "above 0 and at most 100", optarg);
+			break;
+		}
+		case OPT_SVG: o->svg = optarg; break;
 		case 'r': o->root = optarg; break;
 		case 'j': o->json = true; break;
 		case 'q': o->quiet = true; break;
@@ -150,6 +182,20 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if ((o->pid || o->cgroup) && o->cpus)
 		die("-c cannot be used with %s: the workload's CPUs are the targets",
 		    o->pid ? "--pid" : "--cgroup");
+	if ((o->max_gap_ns || o->min_available > 0 || o->svg) && (o->pid || o->cgroup))
+		die("%s needs the spinners: not with %s", o->svg ? "--svg" : o->max_gap_ns ?
+		    "--max-gap" : "--min-available", o->pid ? "--pid" : "--cgroup");
+}
+
+/* svg_open - the --svg file, opened before any measurement so that a bad
+ * path costs no window */
+static FILE *svg_open(const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		die("cannot write --svg file '%s': %s", path, strerror(errno));
+	return f;
 }
 
 static const char *vcolor(const struct opts *o, enum nohz_verdict v)
@@ -198,6 +244,19 @@ static void print_live_table(const struct nohz_live *lv)
 	}
 	printf("  threshold: %.0f ticks per CPU (1%% of HZ=%d x %.1f s unless -T)\n",
 	       lv->threshold, lv->hz, lv->seconds);
+	if (lv->noise) {
+		printf("\nNoise: time each busy target CPU lost\n");
+		nohz_noise_print_summary(stdout, lv->noise);
+	}
+}
+
+/* print_noise - histogram, time stolen per kind, worst gaps and sources */
+static void print_noise(const struct opts *o, const struct nohz_noise *n)
+{
+	printf("\nWhere the time went (%s):\n", o->explain > 0 || o->max_gap_ns ?
+	       "every gap over the limits and the largest" : "the largest gaps; --explain "
+	       "lists every source");
+	nohz_noise_print_details(stdout, n, o->explain > 0 ? 0 : NOHZ_NOISE_WORST);
 }
 
 /* print_explanation - who interrupted the targets, ranked, with remedies */
@@ -244,14 +303,17 @@ static void print_text(const struct opts *o, const struct nohz_report *r,
 	}
 	if (lv && lv->n && !o->quiet)
 		print_live_table(lv);
+	if (lv && lv->noise && !o->quiet)
+		print_noise(o, lv->noise);
 	if (ex)
 		print_explanation(o, ex, &r->targets);
 	printf("\n%sverdict: %s%s (CPUs %s)\n", vcolor(o, v), nohz_verdict_name(v),
 	       reset(o), nohz_cpuset_format(&r->targets, t, sizeof(t)));
 }
 
-static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
-		       const struct nohz_explain *ex, const char *root)
+static void print_json(const struct opts *o, const struct nohz_report *r,
+		       const struct nohz_live *lv, const struct nohz_explain *ex,
+		       const char *root)
 {
 	char b[2048];
 
@@ -272,6 +334,14 @@ static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
 	if (lv && lv->n) {
 		printf("\"live\":{\"seconds\":%.3f,\"threshold\":%.1f,\"interrupted\":%s,",
 		       lv->seconds, lv->threshold, lv->interrupted ? "true" : "false");
+		if (lv->noise) {
+			printf("\"noise_threshold_ns\":%llu,\"clock\":\"%s\",",
+			       (unsigned long long)lv->noise->threshold_ns, lv->noise->clock);
+			if (o->max_gap_ns)
+				printf("\"max_gap_ns\":%llu,", (unsigned long long)o->max_gap_ns);
+			if (o->min_available > 0)
+				printf("\"min_available_pct\":%g,", o->min_available);
+		}
 		json_kv("housekeeping", nohz_cpuset_format(&lv->housekeeping, b, sizeof(b)),
 			true);
 		printf("\"cpus\":[");
@@ -286,8 +356,12 @@ static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
 					       (unsigned long long)c->ev[e]);
 				else
 					printf(",\"%s\":null", nohz_event_key(e));
-			printf(",\"ticks_per_sec\":%.2f}", lv->seconds > 0 ?
+			printf(",\"ticks_per_sec\":%.2f", lv->seconds > 0 ?
 			       c->ev[NOHZ_EV_TICK] / lv->seconds : 0.0);
+			if (nohz_noise_cpu_find(lv->noise, c->cpu))
+				nohz_noise_print_json_cpu(stdout,
+							  nohz_noise_cpu_find(lv->noise, c->cpu));
+			printf("}");
 		}
 		printf("]},");
 	}
@@ -412,6 +486,7 @@ int main(int argc, char **argv)
 	struct nohz_kernel k;
 	struct nohz_sys *sys;
 	const char *nc = getenv("NO_COLOR");
+	FILE *svg = NULL;
 	char err[512], b[2048], b2[2048];
 	int rc, exit_code;
 
@@ -425,6 +500,11 @@ int main(int argc, char **argv)
 		o.static_only = true;	/* a captured tree cannot be spun on */
 	if (o.trace_file && o.static_only)
 		die("--trace needs the live test (not --static-only, not --root)");
+	if ((o.svg || o.max_gap_ns || o.min_available > 0) && o.static_only)
+		die("%s needs the live test (not --static-only, not --root)", o.svg ? "--svg" :
+		    o.max_gap_ns ? "--max-gap" : "--min-available");
+	if (o.svg)
+		svg = svg_open(o.svg);
 	rc = nohz_kernel_read(sys, &k);
 	if (rc < 0)
 		die("cannot read %s/sys/devices/system/cpu/online: %s (is --root a "
@@ -459,7 +539,10 @@ int main(int argc, char **argv)
 	if (!o.static_only) {
 		struct nohz_live_opts lo = { .seconds = o.seconds, .threshold = o.threshold,
 					     .trace = o.explain >= 0 || o.trace_file,
-					     .trace_file = o.trace_file };
+					     .trace_file = o.trace_file,
+					     .noise_threshold_ns = o.noise_threshold_ns,
+					     .max_gap_ns = o.max_gap_ns,
+					     .min_available = o.min_available };
 
 		tool_signals(on_signal, 0, true);
 		if (!o.quiet && !o.json && isatty(STDERR_FILENO))
@@ -488,9 +571,22 @@ int main(int argc, char **argv)
 					      nohz_report_verdict(&r) == NOHZ_FAIL)) ?
 	     lv.explain : NULL;
 	if (o.json)
-		print_json(&r, o.static_only ? NULL : &lv, ex, nohz_sys_root(sys));
+		print_json(&o, &r, o.static_only ? NULL : &lv, ex, nohz_sys_root(sys));
 	else
 		print_text(&o, &r, o.static_only ? NULL : &lv, ex, nohz_sys_root(sys));
+	if (svg) {
+		snprintf(b2, sizeof(b2), "nohz-check: CPUs %s, %.1f s, noise over %s ns",
+			 nohz_cpuset_format(&r.targets, b, sizeof(b)), lv.seconds,
+			 lv.noise ? (snprintf(err, sizeof(err), "%llu",
+				     (unsigned long long)lv.noise->threshold_ns), err) : "?");
+		if (!lv.noise)
+			tool_warn("--svg: no noise was measured (no spinner ran); '%s' is empty",
+				  o.svg);
+		else if (nohz_noise_svg(svg, lv.noise, b2) < 0 || fflush(svg) != 0)
+			tool_warn("cannot write --svg file '%s': %s", o.svg, strerror(errno));
+		if (fclose(svg) != 0 && lv.noise)
+			tool_warn("cannot write --svg file '%s': %s", o.svg, strerror(errno));
+	}
 	if (lv.interrupted)
 		tool_warn("interrupted after %.1f s: partial results", lv.seconds);
 	else

@@ -23,15 +23,18 @@
 
 const char tool_name[] = "pig";
 
-enum { OPT_COUNT = 256, OPT_CLOCK };
+enum { OPT_COUNT = 256, OPT_CLOCK, OPT_EXPLAIN };
 
 struct pig {
 	struct nohz_spin_opts so;
 	bool pinned;			/* -c given, or the current CPU */
-	bool count, json, quiet, mlock;
+	bool count, json, quiet, mlock, explain;
 	struct nohz_cpuset count_cpus;
 	struct nohz_counters *ctr;
 	char ctr_err[256];
+	struct nohz_trace *tr;		/* --explain */
+	struct nohz_clock clk;
+	struct nohz_noise *noise;
 };
 
 static struct nohz_spin *volatile pig_spin;
@@ -61,6 +64,10 @@ static void usage(FILE *f)
 "                          context switches and IPIs on the spun CPUs\n"
 "                          (perf tracepoints; with -t: on all allowed CPUs)\n"
 "      --clock CLOCK       auto (default), tsc or mono (clock_gettime)\n"
+"      --explain           trace the spun CPUs and name what caused each gap:\n"
+"                          the largest gaps with their causes, the time\n"
+"                          stolen per kind and per source, with remedies\n"
+"                          (needs root and pinned spinners)\n"
 "  -j, --json              JSON output\n"
 "  -q, --quiet             no histogram, only the per-CPU summary\n"
 "  -h, --help              this text\n"
@@ -148,6 +155,7 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 		{ "clock", required_argument, NULL, OPT_CLOCK },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -202,6 +210,9 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 		case 'j':
 			p->json = true;
 			break;
+		case OPT_EXPLAIN:
+			p->explain = true;
+			break;
 		case 'q':
 			p->quiet = true;
 			break;
@@ -212,6 +223,8 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 	tool_no_operands(argc, argv, "pig -h");
 	if (have_c && have_t)
 		die("-c and -t cannot be combined");
+	if (p->explain && have_t)
+		die("--explain needs pinned spinners: use -c, not -t");
 	if (p->so.fifo_prio && p->so.seconds <= 0)
 		die("refusing to run a SCHED_FIFO spinner without a time limit (give -s DURATION)");
 
@@ -437,6 +450,15 @@ static void print_json(const struct pig *p, struct nohz_spin *s)
 		printf("}}");
 	}
 	printf("\n  ]");
+	if (p->noise) {
+		printf(",\n  \"noise\": [");
+		for (size_t i = 0; i < p->noise->n; i++) {
+			printf("%s\n    {\"cpu\": %d", i ? "," : "", p->noise->cpus[i].cpu);
+			nohz_noise_print_json_cpu(stdout, &p->noise->cpus[i]);
+			printf("}");
+		}
+		printf("\n  ]");
+	}
 	if (p->count) {
 		int cpu;
 		bool first = true;
@@ -463,6 +485,34 @@ static void print_json(const struct pig *p, struct nohz_spin *s)
 	printf("\n}\n");
 }
 
+/* pig_trace_open - --explain: the spun CPUs traced on the spinners' clock,
+ * tracing on before they start (enabling events is done by then) */
+static void pig_trace_open(struct pig *p)
+{
+	struct nohz_trace_opts to = { .noise = true, .clock = &p->clk };
+	char err[512];
+	int rc;
+
+	if (geteuid() != 0)
+		die("--explain needs root (tracefs and its events)");
+	if (nohz_clock_get(&p->clk, p->so.clock, err, sizeof(err)) < 0)
+		die("%s", err);
+	rc = nohz_trace_open_opts(&p->tr, &p->so.cpus, &to, err, sizeof(err));
+	if (rc == -ENOTSUP && p->clk.tsc && p->so.clock == NOHZ_CLOCK_AUTO) {
+		nohz_clock_get(&p->clk, NOHZ_CLOCK_MONO, NULL, 0);
+		rc = nohz_trace_open_opts(&p->tr, &p->so.cpus, &to, err, sizeof(err));
+	}
+	if (rc < 0)
+		die("--explain: %s", err);
+	p->so.clock = p->clk.tsc ? NOHZ_CLOCK_TSC : NOHZ_CLOCK_MONO;
+	p->so.log_cap = nohz_spin_log_cap(p->so.seconds,
+					  (size_t)nohz_cpuset_count(&p->so.cpus));
+	if (nohz_trace_start(p->tr, err, sizeof(err)) < 0) {
+		nohz_trace_close(p->tr);
+		die("--explain: %s", err);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct nohz_spin *s;
@@ -487,9 +537,12 @@ int main(int argc, char **argv)
 	}
 
 	tool_signals(pig_on_signal, SA_RESTART, false);
+	if (p.explain)
+		pig_trace_open(&p);
 
 	rc = nohz_spin_start(&s, &p.so, err, sizeof(err));
 	if (rc < 0) {
+		nohz_trace_close(p.tr);
 		nohz_counters_close(p.ctr);
 		die("%s", err);
 	}
@@ -504,18 +557,35 @@ int main(int argc, char **argv)
 	if (p.ctr)
 		nohz_counters_disable(p.ctr);
 	pig_spin = NULL;
+	if (p.tr) {
+		struct nohz_noise_opts no = { .threshold_ns = p.so.threshold_ns };
+
+		nohz_trace_stop(p.tr);
+		nohz_trace_join(p.tr);
+		/* each spinner's own run is its window */
+		rc = nohz_noise_build(&p.noise, s, p.tr, 0, 0, NULL, &no);
+		if (rc < 0)
+			tool_warn("cannot attribute the gaps: %s", strerror(-rc));
+	}
 	if (measured) {
-		if (p.json)
+		if (p.json) {
 			print_json(&p, s);
-		else
+		} else {
 			print_text(&p, s);
+			if (p.noise) {
+				printf("\nWhat caused the gaps:\n");
+				nohz_noise_print(stdout, p.noise, p.quiet ? 3 : NOHZ_NOISE_WORST);
+			}
+		}
 	} else {
 		tool_warn("stopped before any spinning was measured");
 	}
 	/* results nobody could read (stdout closed, disk full) are no pass */
 	if (measured && !tool_stdout_ok("the results"))
 		measured = false;
+	nohz_noise_free(p.noise);
 	nohz_spin_free(s);
+	nohz_trace_close(p.tr);
 	nohz_counters_close(p.ctr);
 	return measured ? NOHZ_EXIT_PASS : NOHZ_EXIT_ERROR;
 }
