@@ -34,8 +34,11 @@ kernel_newest() {
 # kernel_cached - newest kernel directory of this flavour already in the
 # cache ("kernel-6.1.0-*-amd64" alone would also match the rt ones)
 kernel_cached() {
-	ls -d "$cache"/kernel-6.1.0-*-"$flavour" 2>/dev/null |
-		grep -E "/kernel-6\.1\.0-[0-9]+-$flavour\$" | sort -V | tail -n 1
+	for d in "$cache"/kernel-6.1.0-*-"$flavour"; do
+		case ${d##*/kernel-6.1.0-} in
+		[0-9]-"$flavour" | [0-9][0-9]-"$flavour" | [0-9][0-9][0-9]-"$flavour") echo "$d" ;;
+		esac
+	done | sort -V | tail -n 1
 }
 
 pkg=$(kernel_newest)

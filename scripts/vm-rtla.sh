@@ -37,8 +37,9 @@ if { [ -z "$ver" ] || [ "$ver" = "(none)" ]; } && [ "$(id -u)" = 0 ]; then
 	apt-get update -qq >/dev/null 2>&1 || true
 	ver=$(apt-cache policy rtla 2>/dev/null | sed -n 's/^ *Candidate: //p')
 fi
-[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
 	rtla_cached_or_die "apt-cache knows no rtla package and nothing is cached in $cache"
+fi
 dir=$cache/rtla-$ver
 if [ -x "$dir/root/bin/rtla" ] && [ -s "$dir/libs" ]; then
 	echo "$dir"
@@ -92,6 +93,6 @@ while read -r lib; do
 	esac >> "$new/libs"
 done
 dpkg-deb -f "$deb" Version > "$new/version"
-ls "$tmp"/*.deb | xargs -n 1 basename > "$new/packages"
+for d in "$tmp"/*.deb; do basename "$d"; done > "$new/packages"
 rm -rf "$dir" && mv "$new" "$dir"
 echo "$dir"

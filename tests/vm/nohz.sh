@@ -53,6 +53,7 @@ names=() rt_names=()
 for f in "$VM_SCEN"/*.sh; do
 	n=$(basename "$f" .sh)
 	if [ -n "${VM_ONLY:-}" ] && [[ " $VM_ONLY " != *" $n "* ]]; then continue; fi
+	if [ -z "${VM_ONLY:-}" ] && vm_scenario_on_request "$n"; then continue; fi
 	if [ "$(vm_scenario_kernel "$n")" = rt ]; then rt_names+=("$n"); else names+=("$n"); fi
 done
 

@@ -5,7 +5,8 @@
 # Kernels: a scenario file's VM_KERNEL line picks its guest's kernel:
 # "generic" (the default: Debian's 6.1 amd64, VM_KDIR) or "rt" (its
 # PREEMPT_RT flavour with the osnoise tracer and rtla in the initramfs,
-# VM_KDIR_RT, initrd-rt.gz).
+# VM_KDIR_RT, initrd-rt.gz).  VM_ON_REQUEST=1 in a scenario file: booted
+# only when VM_ONLY names it.
 #
 # Environment: VM_DIR (build/vm), VM_TIMEOUT (seconds per boot, 180),
 # VM_JOBS (guests booted at once, 2), VM_ONLY (scenario names to run),
@@ -95,6 +96,13 @@ vm_scenario_append() {
 vm_scenario_kernel() {
 	# shellcheck disable=SC1090
 	(VM_KERNEL=; . "$VM_SCEN/$1.sh"; echo "${VM_KERNEL:-generic}")
+}
+
+# vm_scenario_on_request NAME - true when the scenario file says
+# VM_ON_REQUEST=1: booted only when VM_ONLY names it (a benchmark's guest)
+vm_scenario_on_request() {
+	# shellcheck disable=SC1090
+	[ "$(VM_ON_REQUEST=; . "$VM_SCEN/$1.sh"; echo "${VM_ON_REQUEST:-}")" = 1 ]
 }
 
 # vm_kdir NAME - the kernel directory of scenario NAME's guest

@@ -17,11 +17,11 @@ Names available to EXPR and MSG (each documented where it is defined):
   hz (CONFIG_HZ of the guest kernel), boot, kv, rc, out, err (per scenario)
   rounds(prefix), rtla_top(name), median(list), softirqs(name),
   side(cpus), med(rows, key), noise_counts(cpu), KINDS, invented(name, cpus),
-  host_avail(name, cpu), compare(key), compare_txt(key)
+  host_view(name, cpu), compare(key), compare_txt(key), rt_rest(tool)
   js(name), jsl(name), live(doc), cpu(doc, n), finding(doc, id), findings(doc, verdict),
   irqtop_sum(frames, row), mentions(doc, *regex, cpu=N), SCHED and word(x) (regexes)
   loc(name), irqs(name, irq), idle(name), busy(name), span(name),
-  vcpu(name), ticking(name, cpus, seconds), ticking_txt(...),
+  vcpu(name), vcpu_wait(name), vcpu_slices(name), ticking(name, cpus, seconds), ticking_txt(...),
   agree(name, doc, cpus, seconds), agree_txt(...)
   re, math, json and the builtins
 """
@@ -165,6 +165,20 @@ class Scenario:
         b = self.host['uptime.' + name + '.after']
         return [round(b[c] - a[c], 3) for c in sorted(a)]
 
+    def vcpu_wait(self, name):
+        """vcpu_wait - per-cpu seconds each vCPU thread waited on a host run
+        queue over NAME's bracket (runnable but preempted by the host)"""
+        a = self.host['wait:uptime.' + name + '.before']
+        b = self.host['wait:uptime.' + name + '.after']
+        return [round(b[c] - a[c], 3) for c in sorted(a)]
+
+    def vcpu_slices(self, name):
+        """vcpu_slices - per-cpu number of times the host put each vCPU
+        thread on a CPU over NAME's bracket (its wakeups and preemptions)"""
+        a = self.host['slices:uptime.' + name + '.before']
+        b = self.host['slices:uptime.' + name + '.after']
+        return [int(b[c] - a[c]) for c in sorted(a)]
+
     def ticking(self, hz, name, cpus, seconds, share=0.1):
         """ticking - did each cpu keep its tick while busy for `seconds` of
         NAME's bracket?  Under TCG a vCPU thread that the host deschedules
@@ -223,9 +237,12 @@ class Scenario:
                 float(self.kv['uptime.' + name + '.before']))
 
 
-def vcpu_times(pid):
+def vcpu_times(pid, field=0):
     """vcpu_times - {cpu: seconds on a host CPU} of QEMU's vCPU threads
-    ("CPU n/TCG" with -name ...,debug-threads=on); from schedstat (ns)"""
+    ("CPU n/TCG" with -name ...,debug-threads=on); from schedstat (ns).
+    field=1: the seconds each waited on a host run queue instead (runnable,
+    not running: the host preempted it); field=2: the number of times the
+    host put it on a CPU (x 1e-9)"""
     out = {}
     for tid in os.listdir(f'/proc/{pid}/task'):
         try:
@@ -234,7 +251,7 @@ def vcpu_times(pid):
             if not m:
                 continue
             with open(f'/proc/{pid}/task/{tid}/schedstat') as f:
-                out[int(m.group(1))] = int(f.read().split()[0]) / 1e9
+                out[int(m.group(1))] = int(f.read().split()[field]) / 1e9
         except OSError:
             continue
     return out
@@ -268,9 +285,11 @@ def watch(pidfile, log, out, period=0.05):
             marks = [m.group(1) for m in (re.search(r'@@vm kv (uptime\.\S+) ', ln)
                                           for ln in lines) if m]
             if marks:
-                t = vcpu_times(pid)
+                t, w, n = vcpu_times(pid), vcpu_times(pid, 1), vcpu_times(pid, 2)
                 for k in marks:
                     o.write(k + ' ' + ' '.join(f'{c}:{t[c]:.4f}' for c in sorted(t)) + '\n')
+                    o.write('wait:' + k + ' ' + ' '.join(f'{c}:{w[c]:.4f}' for c in sorted(w)) + '\n')
+                    o.write('slices:' + k + ' ' + ' '.join(f'{c}:{n[c] * 1e9:.0f}' for c in sorted(n)) + '\n')
                 o.flush()
             time.sleep(period)
     return 0
@@ -390,26 +409,41 @@ def noise_counts(c):
     return n
 
 
-def host_avail(sc, name, c):
-    """host_avail - the host's view of % available for cpu c over NAME's
-    bracket: seconds the host ran its vCPU thread over the seconds the guest
-    CPU was busy (under TCG a busy guest CPU stands still while its thread
-    is off the host CPU; an idle one sleeps in HLT and costs nothing)"""
-    busy_s = sc.busy(name)[c] * sc.span(name)
-    return 100.0 * sc.vcpu(name)[c] / busy_s if busy_s > 0 else None
+def host_view(sc, name, c):
+    """host_view - what the host did with cpu c's vCPU thread while the
+    guest CPU was busy over NAME's bracket, as % of that busy time: {'run':
+    it ran on a host CPU, 'wait': it was runnable on a host run queue (the
+    host preempted it)}.  Under TCG a busy guest CPU's clock goes on while
+    its thread is off the host CPU, so 'wait' is noise that no guest event
+    explains; an idle guest CPU sleeps in HLT and costs nothing.  None when
+    the vCPU samples are missing."""
+    try:
+        busy_s = sc.busy(name)[c] * sc.span(name)
+        run, wait = sc.vcpu(name)[c], sc.vcpu_wait(name)[c]
+    except (KeyError, IndexError):
+        return None
+    if busy_s <= 0:
+        return None
+    try:
+        hk = sc.vcpu_slices(name)[0] / sc.span(name)
+    except KeyError:
+        hk = None
+    # hk0: how often the host put vCPU 0 (the housekeeper, where both
+    # tools' own threads run) on a CPU, per second of the bracket
+    return {'run': 100.0 * run / busy_s, 'wait': 100.0 * wait / busy_s, 'hk0': hk}
 
 
 def side_by_side(sc, cpus=(1, 2, 3)):
     """side_by_side - rtla osnoise top (sections rtla.N) next to
     nohz-check's noise (check.N), round by round, in the same units:
-    {cpu: {'rtla': [row], 'nohz': [row], 'host': [% available]}}, a row a
-    round.  Both rows have avail (%), noise_pct (noise / measured time),
+    {cpu: {'rtla': [row], 'nohz': [row], 'host_rtla': [view], 'host_nohz':
+    [view]}}, a row (and a host_view of its bracket) a round.  Both rows have avail (%), noise_pct (noise / measured time),
     max_single_us; rtla's also max_noise_us (the worst 1 s period) and its
     counts hw, nmi, irq, softirq, thread; nohz-check's gaps, count (by
     kind: gaps a cause of the kind was in) and stolen_pct (by kind, share of
     its noise).  A round whose rtla or nohz-check section is missing is
     left out of both."""
-    out = {c: {'rtla': [], 'nohz': [], 'host': []} for c in cpus}
+    out = {c: {'rtla': [], 'nohz': [], 'host_rtla': [], 'host_nohz': []} for c in cpus}
     for r in sc.rounds('check'):
         try:
             rt, doc = sc.rtla_top('rtla.' + r), sc.js('check.' + r)
@@ -429,16 +463,28 @@ def side_by_side(sc, cpus=(1, 2, 3)):
                 gaps=n['gaps'], count=noise_counts(n),
                 stolen_pct={k: 100.0 * n['stolen_by_kind'].get(k, 0) / noise if noise else 0.0
                             for k in NOISE_KINDS}))
-            try:
-                out[c]['host'].append(host_avail(sc, 'check.' + r, c))
-            except KeyError:
-                pass
+            out[c]['host_rtla'].append(host_view(sc, 'rtla.' + r, c))
+            out[c]['host_nohz'].append(host_view(sc, 'check.' + r, c))
     return out
 
 
 def med(rows, key, sub=None):
     """med - median over rounds of rows[i][key] (or rows[i][key][sub])"""
     return median([x[key] if sub is None else x[key][sub] for x in rows])
+
+
+def rest(sc, tool, cpus=(1, 2, 3)):
+    """rest - per round and cpu (flat list), a tool's noise % minus the
+    share of the same bracket's busy time its vCPU thread waited for a host
+    CPU (host_view): the noise the host's preemption does not account for.
+    tool: 'rtla' or 'nohz'."""
+    out = []
+    for v in side_by_side(sc, cpus).values():
+        for x, h in zip(v[tool], v['host_' + tool]):
+            if h is None:
+                raise KeyError('no vCPU wait samples (NAME.vcpu) for a round')
+            out.append(x['noise_pct'] - h['wait'])
+    return out
 
 
 def compare(sc, key, cpus=(1, 2, 3)):
@@ -507,10 +553,11 @@ def names(sc, cfg):
         'softirqs': sc.softirqs, 'side': lambda *a: side_by_side(sc, *a), 'med': med,
         'noise_counts': noise_counts, 'KINDS': NOISE_KINDS,
         'invented': lambda *a: invented(sc, *a),
-        'host_avail': lambda *a: host_avail(sc, *a),
-        'compare': lambda *a: compare(sc, *a), 'compare_txt': lambda *a: compare_txt(sc, *a),
+        'host_view': lambda *a: host_view(sc, *a),
+        'compare': lambda *a: compare(sc, *a), 'rt_rest': lambda *a: rest(sc, *a), 'compare_txt': lambda *a: compare_txt(sc, *a),
         'loc': sc.loc, 'irqs': sc.irqs, 'span': sc.span, 'idle': sc.idle,
-        'busy': sc.busy, 'vcpu': sc.vcpu,
+        'busy': sc.busy, 'vcpu': sc.vcpu, 'vcpu_wait': sc.vcpu_wait,
+        'vcpu_slices': sc.vcpu_slices,
         'ticking': lambda *a: sc.ticking(hz, *a)[0],
         'ticking_txt': lambda *a: sc.ticking(hz, *a)[1],
         'agree': lambda *a, **k: agreement(sc, hz, *a, **k)[0],
