@@ -1154,6 +1154,7 @@ struct nohz_noise_cpu {
 	uint64_t noise_ns;	/* sum of the gaps */
 	double available_pct;
 	uint64_t max_gap_ns, gaps;
+	uint64_t min_gap_ns;
 	uint64_t p99_ns, p999_ns;
 	uint64_t hist[NOHZ_HIST_BUCKETS];	/* log2 buckets, as struct nohz_gaps */
 	uint64_t stolen_by_kind[NOHZ_NOISE_KINDS];

@@ -46,6 +46,43 @@ struct remedy_in {
 	const char *others;	/* foreign tasks seen on the cpu, for SCHED */
 	const char *pids;	/* the pids of a merged group, "12 34 ..." */
 };
+/* The replay of one gap (lib/noise_replay.c), for lib/noise.c. */
+#define NOISE_FRAMES_MAX 32
+#define NOISE_CAUSES_MAX 64
+/* A cause while a gap is replayed: what names it, and its time. */
+struct noise_cause {
+	enum nohz_noise_kind kind;
+	int64_t id;		/* irq, vector; TIMER 1: no hrtimer; IPI 1: function */
+	pid_t pid;		/* THREAD */
+	char name[96];		/* function, action, vector, IPI, task name */
+	uint64_t stolen, paired;	/* exclusive time; inclusive of closed frames */
+	bool closed;		/* a frame of it ended with its own exit */
+};
+
+struct noise_frame {
+	enum nohz_rec_type type;	/* the record that opened it */
+	int ci;			/* cause, -1 while a wrapper waits for its name */
+	int64_t key;		/* irq, vector, hrtimer: to match the exit */
+	uint64_t start, acc;	/* acc: time charged while ci is -1 */
+};
+
+struct noise_replay {
+	struct noise_cause c[NOISE_CAUSES_MAX];
+	int nc, first;
+	struct noise_frame f[NOISE_FRAMES_MAX];
+	int nf;
+	uint64_t last, loose;	/* loose: time with no frame open */
+	unsigned int entries;	/* frames opened with none open */
+};
+
+/* noise_gap_replay - the causes of gap [gs, ge] into r, from the records of
+ * in from *cur on (left after the gap's); counts c's records in and out */
+void noise_gap_replay(struct noise_replay *r, const struct nohz_noise_in *in, size_t *cur,
+		      uint64_t gs, uint64_t ge, struct nohz_noise_cpu *c);
+
+/* proc_perf_holders - processes holding perf event fds, "comm/pid, ..." into
+ * buf; *self when this process holds some */
+void proc_perf_holders(char *buf, size_t len, bool *self);
 /* trace_explain_defaults - fill what eo leaves zero from the live system
  * (housekeeping, nohz_full, rcu_nocbs, CONFIG_NO_HZ_FULL, the window) */
 void trace_explain_defaults(const struct nohz_trace *t, struct nohz_explain_opts *eo);

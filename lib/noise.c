@@ -1,20 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * noise.c - how much time a busy CPU lost, and to what: the spinner's gaps
- * joined with the trace records of the same CPU on the same clock.
- *
- * Each gap is replayed from its records as a stack of frames (an entry
- * opens one, its exit closes it; a switch away from the spinner opens a
- * thread frame, the switch back closes it).  The time between two records
- * is charged to the innermost open frame, so a cause is charged what it
- * ran exclusively; time with no frame open (kernel entry and exit around
- * the first interruption) goes to the gap's first cause, up to what entry
- * and exit cost (LOOSE_NS an interruption): more than that is time nothing
- * the kernel traces ran, the hardware's or the hypervisor's.  The shares
- * of a gap thus add up to the gap, and a CPU's kinds to its noise.  Wrapper
- * frames (the local timer interrupt, a function-call IPI) take the name of
- * the first hrtimer or function they run.  Names and remedies come from
- * lib/remedy.c, as the explanation's do; printing is lib/noise_out.c.
+ * joined with the trace records of the same CPU on the same clock.  Each
+ * gap in the window is replayed from its records (lib/noise_replay.c); this
+ * file selects the gaps reported in full, sums the kinds and the sources
+ * over all gaps, and names each source with its remedy through
+ * lib/remedy.c, as the explanation does.  Printing is lib/noise_out.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,10 +13,6 @@
 
 #include "internal.h"
 
-#define FRAMES_MAX 32
-#define CAUSES_MAX 64
-#define LOOSE_NS 5000	/* kernel entry and exit of one interruption, at most */
-#define HW_NAME "no kernel event: hardware or hypervisor (SMI, NMI, host preemption)"
 
 static const char *const kind_names[NOHZ_NOISE_KINDS] = {
 	[NOHZ_NOISE_IRQ] = "irq", [NOHZ_NOISE_SOFTIRQ] = "softirq",
@@ -39,261 +26,6 @@ const char *nohz_noise_kind_name(enum nohz_noise_kind k)
 	return k < NOHZ_NOISE_KINDS ? kind_names[k] : "?";
 }
 
-/* A cause while a gap is replayed: what names it, and its time. */
-struct cause {
-	enum nohz_noise_kind kind;
-	int64_t id;		/* irq, vector; TIMER 1: no hrtimer; IPI 1: function */
-	pid_t pid;		/* THREAD */
-	char name[96];		/* function, action, vector, IPI, task name */
-	uint64_t stolen, paired;	/* exclusive time; inclusive of closed frames */
-	bool closed;		/* a frame of it ended with its own exit */
-};
-
-struct frame {
-	enum nohz_rec_type type;	/* the record that opened it */
-	int ci;			/* cause, -1 while a wrapper waits for its name */
-	int64_t key;		/* irq, vector, hrtimer: to match the exit */
-	uint64_t start, acc;	/* acc: time charged while ci is -1 */
-};
-
-struct replay {
-	struct cause c[CAUSES_MAX];
-	int nc, first;
-	struct frame f[FRAMES_MAX];
-	int nf;
-	uint64_t last, loose;	/* loose: time with no frame open */
-	unsigned int entries;	/* frames opened with none open */
-};
-
-static int cause_get(struct replay *r, enum nohz_noise_kind kind, int64_t id, pid_t pid,
-		     const char *name)
-{
-	struct cause *c;
-
-	for (int i = 0; i < r->nc; i++)
-		if (r->c[i].kind == kind && r->c[i].id == id && r->c[i].pid == pid &&
-		    !strcmp(r->c[i].name, name))
-			return i;
-	if (r->nc == CAUSES_MAX)
-		return r->nc - 1;	/* a gap with 64 causes: the rest share one */
-	c = &r->c[r->nc];
-	memset(c, 0, sizeof(*c));
-	c->kind = kind;
-	c->id = id;
-	c->pid = pid;
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	if (r->first < 0)
-		r->first = r->nc;
-	return r->nc++;
-}
-
-/* charge - the time up to now goes to the innermost frame */
-static void charge(struct replay *r, uint64_t now)
-{
-	uint64_t dt = now > r->last ? now - r->last : 0;
-
-	r->last = now > r->last ? now : r->last;
-	if (!r->nf) {
-		r->loose += dt;
-		return;
-	}
-	if (r->f[r->nf - 1].ci >= 0)
-		r->c[r->f[r->nf - 1].ci].stolen += dt;
-	else
-		r->f[r->nf - 1].acc += dt;
-}
-
-/* resolve - a wrapper frame gets its cause: what it waited for is known */
-static void resolve(struct replay *r, struct frame *f, int ci)
-{
-	f->ci = ci;
-	r->c[ci].stolen += f->acc;
-	f->acc = 0;
-}
-
-static void push(struct replay *r, enum nohz_rec_type type, int ci, int64_t key,
-		 uint64_t ts)
-{
-	struct frame *f;
-
-	if (r->nf == FRAMES_MAX)
-		return;		/* deeper than any kernel nests: keep charging the top */
-	if (!r->nf)
-		r->entries++;
-	f = &r->f[r->nf++];
-	*f = (struct frame){ .type = type, .ci = ci, .key = key, .start = ts };
-}
-
-/* pop - close the top frame at ts; paired when its own exit closed it */
-static void pop(struct replay *r, uint64_t ts, bool paired)
-{
-	struct frame *f = &r->f[--r->nf];
-
-	if (f->ci < 0) {
-		/* a timer interrupt that ran no hrtimer, an IPI that ran no function */
-		if (f->type == NOHZ_REC_TICK)
-			resolve(r, f, cause_get(r, NOHZ_NOISE_TIMER, 1, 0,
-						"timer interrupt, no hrtimer expired"));
-		else
-			resolve(r, f, cause_get(r, NOHZ_NOISE_IPI, 0, 0, "call_function"));
-	}
-	r->c[f->ci].paired += ts - f->start;
-	r->c[f->ci].closed |= paired;
-}
-
-static enum nohz_rec_type exit_of(enum nohz_rec_type t)
-{
-	switch (t) {
-	case NOHZ_REC_TICK: return NOHZ_REC_TICK_EXIT;
-	case NOHZ_REC_HRTIMER: return NOHZ_REC_HRTIMER_EXIT;
-	case NOHZ_REC_IRQ: return NOHZ_REC_IRQ_EXIT;
-	case NOHZ_REC_SOFTIRQ: return NOHZ_REC_SOFTIRQ_EXIT;
-	case NOHZ_REC_WORK: return NOHZ_REC_WORK_END;
-	case NOHZ_REC_IPI: return NOHZ_REC_IPI_EXIT;
-	case NOHZ_REC_CSD: return NOHZ_REC_CSD_EXIT;
-	default: return NOHZ_REC_TYPES;
-	}
-}
-
-/* rec_key - what pairs an entry with its exit */
-static int64_t rec_key(const struct nohz_trace_rec *x)
-{
-	switch (x->type) {
-	case NOHZ_REC_HRTIMER:
-	case NOHZ_REC_HRTIMER_EXIT:
-		return (int64_t)x->ptr;
-	case NOHZ_REC_IRQ:
-	case NOHZ_REC_IRQ_EXIT:
-	case NOHZ_REC_SOFTIRQ:
-	case NOHZ_REC_SOFTIRQ_EXIT:
-		return x->val;
-	default:
-		return 0;
-	}
-}
-
-/* close_to - an exit: close the frames above its entry too (their exits
- * were lost), then the entry; an exit with no entry in the gap is ignored */
-static void close_to(struct replay *r, const struct nohz_trace_rec *x)
-{
-	for (int i = r->nf - 1; i >= 0; i--) {
-		if (exit_of(r->f[i].type) != x->type || r->f[i].key != rec_key(x))
-			continue;
-		while (r->nf > i + 1)
-			pop(r, x->ts, false);
-		pop(r, x->ts, true);
-		return;
-	}
-}
-
-/* wrapper_of - the open wrapper frame a child of type t names, or NULL */
-static struct frame *wrapper_of(struct replay *r, enum nohz_rec_type t)
-{
-	struct frame *f = r->nf ? &r->f[r->nf - 1] : NULL;
-
-	if (!f || f->ci >= 0)
-		return NULL;
-	if ((t == NOHZ_REC_HRTIMER && f->type == NOHZ_REC_TICK) ||
-	    (t == NOHZ_REC_CSD && f->type == NOHZ_REC_IPI))
-		return f;
-	return NULL;
-}
-
-/* thread_pop - close the thread frame and whatever ran above it */
-static void thread_pop(struct replay *r, uint64_t ts)
-{
-	for (int i = r->nf - 1; i >= 0; i--)
-		if (r->f[i].type == NOHZ_REC_SWITCH) {
-			while (r->nf > i)
-				pop(r, ts, r->nf == i + 1);
-			return;
-		}
-}
-
-/* replay_rec - one record inside the gap */
-static void replay_rec(struct replay *r, const struct nohz_trace_rec *x, pid_t spinner)
-{
-	struct frame *w;
-	int ci;
-
-	switch (x->type) {
-	case NOHZ_REC_TICK:
-		charge(r, x->ts);
-		push(r, x->type, -1, 0, x->ts);
-		return;
-	case NOHZ_REC_IPI:
-		charge(r, x->ts);
-		/* the function-call IPIs name themselves by the function they run */
-		if (!strncmp(x->name, "call_function", 13)) {
-			push(r, x->type, -1, 0, x->ts);
-			return;
-		}
-		push(r, x->type, cause_get(r, NOHZ_NOISE_IPI, 0, 0, x->name), 0, x->ts);
-		return;
-	case NOHZ_REC_HRTIMER:
-	case NOHZ_REC_CSD:
-		charge(r, x->ts);
-		ci = x->type == NOHZ_REC_HRTIMER ?
-		     cause_get(r, NOHZ_NOISE_TIMER, 0, 0, x->name) :
-		     cause_get(r, NOHZ_NOISE_IPI, 1, 0, x->name);
-		w = wrapper_of(r, x->type);
-		if (w)
-			resolve(r, w, ci);
-		push(r, x->type, ci, rec_key(x), x->ts);
-		return;
-	case NOHZ_REC_IRQ:
-		charge(r, x->ts);
-		push(r, x->type, cause_get(r, NOHZ_NOISE_IRQ, x->val, 0, x->name), x->val, x->ts);
-		return;
-	case NOHZ_REC_SOFTIRQ:
-		charge(r, x->ts);
-		push(r, x->type, cause_get(r, NOHZ_NOISE_SOFTIRQ, x->val, 0, x->name), x->val,
-		     x->ts);
-		return;
-	case NOHZ_REC_WORK:
-		charge(r, x->ts);
-		push(r, x->type, cause_get(r, NOHZ_NOISE_WORK, 0, 0, x->name), 0, x->ts);
-		return;
-	case NOHZ_REC_TICK_EXIT:
-	case NOHZ_REC_HRTIMER_EXIT:
-	case NOHZ_REC_IRQ_EXIT:
-	case NOHZ_REC_SOFTIRQ_EXIT:
-	case NOHZ_REC_WORK_END:
-	case NOHZ_REC_IPI_EXIT:
-	case NOHZ_REC_CSD_EXIT:
-		charge(r, x->ts);
-		close_to(r, x);
-		return;
-	case NOHZ_REC_SWITCH:
-		charge(r, x->ts);
-		if (x->tid == spinner) {
-			thread_pop(r, x->ts);
-			return;
-		}
-		if ((pid_t)x->val != spinner)
-			thread_pop(r, x->ts);	/* one foreign task to the next */
-		push(r, x->type, cause_get(r, NOHZ_NOISE_THREAD, 0, x->tid,
-					   x->tid ? x->tcomm : "idle"), 0, x->ts);
-		return;
-	case NOHZ_REC_NMI: {
-		/* traced at its end, with its length */
-		uint64_t len = x->val > 0 ? (uint64_t)x->val : 0;
-		uint64_t start = x->ts > len ? x->ts - len : 0;
-
-		charge(r, start > r->last ? start : r->last);
-		ci = cause_get(r, NOHZ_NOISE_NMI, 0, 0, x->name);
-		len = x->ts > r->last ? x->ts - r->last : 0;
-		r->c[ci].stolen += len;
-		r->c[ci].paired += len;
-		r->c[ci].closed = true;
-		r->last = x->ts > r->last ? x->ts : r->last;
-		return;
-	}
-	default:
-		return;		/* wakeups, timer starts, tick stops: no time of their own */
-	}
-}
-
 static int cause_cmp(const void *a, const void *b)
 {
 	const struct nohz_noise_cause *x = a, *y = b;
@@ -303,7 +35,7 @@ static int cause_cmp(const void *a, const void *b)
 }
 
 /* name_cause - the source text and remedy of c, as the explanation words it */
-static void name_cause(const struct cause *c, int cpu, const struct nohz_noise_opts *o,
+static void name_cause(const struct noise_cause *c, int cpu, const struct nohz_noise_opts *o,
 		       char *what, size_t wlen, char *remedy, size_t rlen)
 {
 	static const struct nohz_explain_opts none;
@@ -344,7 +76,7 @@ static void name_cause(const struct cause *c, int cpu, const struct nohz_noise_o
 /* Sources over every gap of a cpu: a growing array, searched linearly
  * (a cpu has tens of sources; thousands only when thousands of tasks ran). */
 struct src_acc {
-	struct cause key;
+	struct noise_cause key;
 	uint64_t count, stolen;
 };
 
@@ -353,7 +85,7 @@ struct build {
 	size_t n, cap;
 };
 
-static int src_add(struct build *b, const struct cause *c)
+static int src_add(struct build *b, const struct noise_cause *c)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct src_acc *a = &b->s[i];
@@ -378,46 +110,17 @@ static int src_add(struct build *b, const struct cause *c)
 	return 0;
 }
 
-/* gap_replay - the causes of gap [gs, ge] from the records from *cur on */
-static void gap_replay(struct replay *r, const struct nohz_noise_in *in, size_t *cur,
-		       uint64_t gs, uint64_t ge, struct nohz_noise_cpu *c)
+/* A gap of the window: its length once clipped, and where it is in the log. */
+struct clipped {
+	uint64_t dur;
+	size_t i;
+};
+
+static int clipped_desc(const void *a, const void *b)
 {
-	size_t i = *cur;
-	uint64_t allow;
+	const struct clipped *x = a, *y = b;
 
-	memset(r, 0, sizeof(*r));
-	r->first = -1;
-	r->last = gs;
-	for (; i < in->nrecs && in->recs[i].ts < gs; i++)
-		c->events_outside += in->recs[i].ts >= in->w0;
-	for (; i < in->nrecs && in->recs[i].ts <= ge; i++) {
-		replay_rec(r, &in->recs[i], in->spinner_tid);
-		c->events_in_gaps++;
-	}
-	*cur = i;
-	charge(r, ge);
-	while (r->nf)
-		pop(r, ge, false);
-	if (r->first < 0) {
-		r->first = cause_get(r, NOHZ_NOISE_HW, 0, 0, HW_NAME);
-		r->c[r->first].stolen += r->loose;
-		return;
-	}
-	/* entry and exit belong to the interruption; longer than they can
-	 * take, the CPU was elsewhere */
-	allow = (uint64_t)(r->entries ? r->entries : 1) * LOOSE_NS;
-	r->c[r->first].stolen += r->loose < allow ? r->loose : allow;
-	if (r->loose > allow)
-		r->c[cause_get(r, NOHZ_NOISE_HW, 0, 0, HW_NAME)].stolen += r->loose - allow;
-}
-
-static int u64_desc(const void *a, const void *b)
-{
-	const struct nohz_gap *x = *(const struct nohz_gap *const *)a;
-	const struct nohz_gap *y = *(const struct nohz_gap *const *)b;
-
-	return x->dur_ns < y->dur_ns ? 1 : x->dur_ns > y->dur_ns ? -1 :
-	       (x->start_ns > y->start_ns) - (x->start_ns < y->start_ns);
+	return x->dur < y->dur ? 1 : x->dur > y->dur ? -1 : (x->i > y->i) - (x->i < y->i);
 }
 
 static int src_cmp(const void *a, const void *b)
@@ -438,7 +141,7 @@ static bool clip(const struct nohz_gap *g, const struct nohz_noise_in *in, uint6
 }
 
 /* fill_worst - the causes of one reported gap */
-static int fill_worst(struct nohz_noise_gap *w, const struct replay *r, int cpu,
+static int fill_worst(struct nohz_noise_gap *w, const struct noise_replay *r, int cpu,
 		      const struct nohz_noise_opts *o)
 {
 	char remedy[8];
@@ -461,7 +164,7 @@ static int fill_worst(struct nohz_noise_gap *w, const struct replay *r, int cpu,
 }
 
 /* main_kind - the kind with the largest share of the gap */
-static enum nohz_noise_kind main_kind(const struct replay *r)
+static enum nohz_noise_kind main_kind(const struct noise_replay *r)
 {
 	int best = 0;
 
@@ -497,11 +200,11 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 {
 	size_t want = o->worst ? o->worst : NOHZ_NOISE_WORST, nin = 0, cur = 0, k = 0;
 	uint64_t thr = in->threshold_ns, last_rec;
-	const struct nohz_gap **order = NULL;
+	struct clipped *order = NULL;
 	size_t *slot = NULL;		/* gap -> its place in worst, or k */
 	struct nohz_gaps *acc = calloc(1, sizeof(*acc));
 	struct build b = { 0 };
-	struct replay *r = malloc(sizeof(*r));
+	struct noise_replay *r = malloc(sizeof(*r));
 	int rc = -ENOMEM;
 
 	memset(c, 0, sizeof(*c));
@@ -527,10 +230,10 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 		uint64_t gs, ge;
 
 		if (clip(&in->gaps[i], in, thr, &gs, &ge))
-			order[nin++] = &in->gaps[i];
+			order[nin++] = (struct clipped){ ge - gs, i };
 	}
-	qsort(order, nin, sizeof(*order), u64_desc);
-	while (k < nin && (k < want || (o->max_gap_ns && order[k]->dur_ns > o->max_gap_ns)))
+	qsort(order, nin, sizeof(*order), clipped_desc);
+	while (k < nin && (k < want || (o->max_gap_ns && order[k].dur > o->max_gap_ns)))
 		k++;
 	c->worst = calloc(k ? k : 1, sizeof(*c->worst));
 	if (!c->worst)
@@ -539,9 +242,9 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 	for (size_t i = 0; i < in->ngaps; i++)
 		slot[i] = k;
 	for (size_t j = 0; j < k; j++)
-		slot[order[j] - in->gaps] = j;
+		slot[order[j].i] = j;
 	/* a full record log: gaps after its last record cannot be attributed */
-	last_rec = in->nrecs && in->lost ? in->recs[in->nrecs - 1].ts : UINT64_MAX;
+	last_rec = !in->lost ? UINT64_MAX : in->nrecs ? in->recs[in->nrecs - 1].ts : 0;
 	for (size_t i = 0; i < in->ngaps; i++) {
 		const struct nohz_gap *g = &in->gaps[i];
 		struct nohz_noise_mark *m;
@@ -568,7 +271,7 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 			c->unattributed++;
 			continue;
 		}
-		gap_replay(r, in, &cur, gs, ge, c);
+		noise_gap_replay(r, in, &cur, gs, ge, c);
 		m->attributed = true;
 		m->kind = main_kind(r);
 		for (int j = 0; j < r->nc; j++) {
@@ -582,6 +285,7 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 	for (; in->recs && cur < in->nrecs && in->recs[cur].ts <= in->w1; cur++)
 		c->events_outside += in->recs[cur].ts >= in->w0;
 	memcpy(c->hist, acc->hist, sizeof(c->hist));
+	c->min_gap_ns = c->gaps ? acc->min_ns : 0;
 	c->p99_ns = nohz_gaps_percentile(acc, 99.0);
 	c->p999_ns = nohz_gaps_percentile(acc, 99.9);
 	c->available_pct = c->window_ns ?

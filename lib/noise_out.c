@@ -96,6 +96,13 @@ static void print_hist(FILE *f, const struct nohz_noise *n)
 	fprintf(f, "  %8s", "count:");
 	for (size_t i = 0; i < n->n; i++)
 		fprintf(f, " %9llu", (unsigned long long)n->cpus[i].gaps);
+	fprintf(f, "\n  %8s", "min:");
+	for (size_t i = 0; i < n->n; i++)
+		fprintf(f, " %9s", fmt_ns(b, sizeof(b), n->cpus[i].min_gap_ns));
+	fprintf(f, "\n  %8s", "avg:");
+	for (size_t i = 0; i < n->n; i++)
+		fprintf(f, " %9s", fmt_ns(b, sizeof(b), n->cpus[i].gaps ?
+					  n->cpus[i].noise_ns / n->cpus[i].gaps : 0));
 	fprintf(f, "\n  %8s", "max:");
 	for (size_t i = 0; i < n->n; i++)
 		fprintf(f, " %9s", fmt_ns(b, sizeof(b), n->cpus[i].max_gap_ns));
@@ -206,11 +213,12 @@ void nohz_noise_print_json_cpu(FILE *f, const struct nohz_noise_cpu *c)
 
 	fprintf(f, ",\"window_ns\":%llu,\"threshold_ns\":%llu,\"loop_ns\":%llu,"
 		"\"noise_ns\":%llu,\"available_pct\":%.6f,\"max_gap_ns\":%llu,\"gaps\":%llu,"
-		"\"p99_ns\":%llu,\"p999_ns\":%llu,\"gap_hist\":{",
+		"\"min_gap_ns\":%llu,\"p99_ns\":%llu,\"p999_ns\":%llu,\"gap_hist\":{",
 		(unsigned long long)c->window_ns, (unsigned long long)c->threshold_ns,
 		(unsigned long long)c->loop_ns, (unsigned long long)c->noise_ns,
 		c->available_pct, (unsigned long long)c->max_gap_ns,
-		(unsigned long long)c->gaps, (unsigned long long)c->p99_ns,
+		(unsigned long long)c->gaps, (unsigned long long)c->min_gap_ns,
+		(unsigned long long)c->p99_ns,
 		(unsigned long long)c->p999_ns);
 	for (int k = 0; k < NOHZ_HIST_BUCKETS; k++)
 		if (c->hist[k]) {
@@ -228,8 +236,9 @@ void nohz_noise_print_json_cpu(FILE *f, const struct nohz_noise_cpu *c)
 		fprintf(f, "\"steal_ns\":%lld,", (long long)c->steal_ns);
 	else
 		fprintf(f, "\"steal_ns\":null,");
+	/* not traced: no kind is known, not zero time of each */
 	fprintf(f, "\"stolen_by_kind\":{");
-	for (int k = 0; k < NOHZ_NOISE_KINDS; k++)
+	for (int k = 0; c->traced && k < NOHZ_NOISE_KINDS; k++)
 		fprintf(f, "%s\"%s\":%llu", k ? "," : "", nohz_noise_kind_name(k),
 			(unsigned long long)c->stolen_by_kind[k]);
 	fprintf(f, "},\"worst\":[");

@@ -182,3 +182,56 @@ bool nohz_kthread_percpu(const char *comm)
 	}
 	return false;
 }
+
+/* proc_perf_holders - processes with perf event fds: others into buf, us in *self */
+void proc_perf_holders(char *buf, size_t len, bool *self)
+{
+	struct strbuf sb;
+	struct dirent *de;
+	DIR *proc = opendir("/proc");
+
+	sb_init(&sb, buf, len);
+	*self = false;
+	if (!proc)
+		return;
+	while ((de = readdir(proc))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+		char path[64], link[64], comm[64] = "?";
+		struct dirent *fe;
+		bool found = false;
+		DIR *fd;
+		FILE *f;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+		fd = opendir(path);
+		if (!fd)
+			continue;
+		while (!found && (fe = readdir(fd))) {
+			char lp[320];
+			ssize_t n;
+
+			snprintf(lp, sizeof(lp), "%s/%s", path, fe->d_name);
+			n = readlink(lp, link, sizeof(link) - 1);
+			found = n > 0 && (link[n] = '\0', !strcmp(link, "anon_inode:[perf_event]"));
+		}
+		closedir(fd);
+		if (!found)
+			continue;
+		if (pid == getpid()) {
+			*self = true;
+			continue;
+		}
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		sb_item(&sb, ", ", "%s/%d", comm, (int)pid);
+	}
+	closedir(proc);
+	sb_finish(&sb);
+}

@@ -19,19 +19,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#define HAVE_TSC 1
-#else
-#define HAVE_TSC 0
-#endif
-
+#include "clock.h"
 #include "internal.h"
 
 #define SPIN_MAX_THREADS 4096
 #define SPIN_STACK (256 * 1024)
 #define SPIN_MEDIAN_SAMPLES 2048
-#define TSC_CALIB_NS 20000000ULL	/* 20 ms against CLOCK_MONOTONIC */
 
 struct spinner {
 	struct nohz_spin *s;
@@ -69,131 +62,10 @@ struct nohz_spin {
 	struct spinner **sp;
 };
 
-/* ------------------------------------------------------------------ */
-/* clocks                                                             */
-/* ------------------------------------------------------------------ */
-
-/* clock_read_tsc - raw TSC ticks */
-static inline __attribute__((always_inline)) uint64_t clock_read_tsc(void)
-{
-#if HAVE_TSC
-	return __rdtsc();
-#else
-	return 0;
-#endif
-}
-
-/* clock_read_mono - CLOCK_MONOTONIC in ns, through the vDSO: the trace
- * clock "mono" reads the same time */
-static inline __attribute__((always_inline)) uint64_t clock_read_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* spin_tsc_usable - the TSC ticks at a constant rate, also in idle states */
-static bool spin_tsc_usable(void)
-{
-	bool constant = false, nonstop = false;
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *f;
-
-	if (!HAVE_TSC)
-		return false;
-	f = fopen("/proc/cpuinfo", "re");
-	if (!f)
-		return false;
-	while (getline(&line, &cap, f) > 0) {
-		if (strncmp(line, "flags", 5))
-			continue;
-		constant = strstr(line, " constant_tsc") != NULL;
-		nonstop = strstr(line, " nonstop_tsc") != NULL;
-		break;
-	}
-	free(line);
-	fclose(f);
-	return constant && nonstop;
-}
-
-/* tsc_pair - a (tsc, CLOCK_MONOTONIC) pair read as close together as we can */
-static void tsc_pair(uint64_t *tsc, uint64_t *ns)
-{
-	uint64_t best = UINT64_MAX;
-
-	for (int i = 0; i < 7; i++) {
-		uint64_t a = clock_read_tsc(), m = now_ns(), b = clock_read_tsc();
-
-		if (b - a < best) {
-			best = b - a;
-			*tsc = a + (b - a) / 2;
-			*ns = m;
-		}
-	}
-}
-
-static double tsc_ticks_per_ns;
-
-/* tsc_calibrate - ticks per ns of the TSC, measured once per process */
-static void tsc_calibrate(void)
-{
-	uint64_t t0 = 0, n0 = 0, t1 = 0, n1 = 0;
-
-	tsc_pair(&t0, &n0);
-	do {
-		struct timespec ts = { 0, 5000000 };
-
-		nanosleep(&ts, NULL);
-	} while (now_ns() - n0 < TSC_CALIB_NS);
-	tsc_pair(&t1, &n1);
-	if (t1 > t0 && n1 > n0)
-		tsc_ticks_per_ns = (double)(t1 - t0) / (double)(n1 - n0);
-}
-
 /* spin_ticks_to_ns - clock ticks to ns with the 32.32 multiplier */
 static inline uint64_t spin_ticks_to_ns(const struct nohz_spin *s, uint64_t ticks)
 {
 	return (uint64_t)(((unsigned __int128)ticks * s->mult) >> 32);
-}
-
-int nohz_clock_get(struct nohz_clock *c, enum nohz_clock_kind kind, char *err,
-		   size_t errlen)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	bool usable = kind != NOHZ_CLOCK_MONO && spin_tsc_usable();
-
-	memset(c, 0, sizeof(*c));
-	if (kind == NOHZ_CLOCK_TSC && !usable) {
-		nohz_err(err, errlen, "the TSC is not usable as a clock here "
-			 "(needs constant_tsc and nonstop_tsc in /proc/cpuinfo)");
-		return -ENOTSUP;
-	}
-	if (usable) {
-		pthread_once(&once, tsc_calibrate);
-		usable = tsc_ticks_per_ns > 0;
-	}
-	if (kind == NOHZ_CLOCK_TSC && !usable) {
-		nohz_err(err, errlen, "could not calibrate the TSC against CLOCK_MONOTONIC");
-		return -ENOTSUP;
-	}
-	c->tsc = usable;
-	c->ticks_per_ns = usable ? tsc_ticks_per_ns : 1.0;
-	c->mult = (uint64_t)((1.0 / c->ticks_per_ns) * 4294967296.0 + 0.5);
-	c->name = usable ? "tsc" : "mono";
-	c->trace_clock = usable ? "x86-tsc" : "mono";
-	return 0;
-}
-
-uint64_t nohz_clock_ns(const struct nohz_clock *c, uint64_t ticks)
-{
-	return (uint64_t)(((unsigned __int128)ticks * c->mult) >> 32);
-}
-
-uint64_t nohz_clock_now(const struct nohz_clock *c)
-{
-	return nohz_clock_ns(c, c->tsc ? clock_read_tsc() : clock_read_mono());
 }
 
 /* ------------------------------------------------------------------ */

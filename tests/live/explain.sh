@@ -271,8 +271,15 @@ pat = re.compile(r"^(\d+) \d+\.\d{9} \S.*-\d+ [a-z_0-9]+:[a-z_0-9]+ ")
 bad = [l for l in lines if not pat.match(l) or l.split()[0] != str(cpu)]
 res("--trace file: %d lines 'CPU SECONDS TASK-PID SYSTEM:EVENT FIELDS', all cpu %d"
     % (len(lines), cpu), lines and not bad, bad[:2])
-res("--trace file holds every event explained (%d)" % ex["events"],
-    len(lines) == ex["events"], "%d lines" % len(lines))
+# the noise attribution also traces the ends of interruptions and NMIs,
+# which the explanation does not count
+ends = re.compile(r" (irq:irq_handler_exit|irq:softirq_exit|timer:hrtimer_expire_exit|"
+                  r"workqueue:workqueue_execute_end|irq_vectors:[a-z_]+_exit|"
+                  r"csd:csd_function_exit|nmi:nmi_handler) ")
+counted = [l for l in lines if not ends.search(l) or " irq_vectors:local_timer_exit " in l]
+res("--trace file holds every event explained (%d), and the ends of interruptions (%d)"
+    % (ex["events"], len(lines) - len(counted)),
+    len(counted) == ex["events"] and len(lines) > len(counted), "%d lines" % len(counted))
 nt = sum(1 for l in lines if " irq_vectors:local_timer_entry " in l)
 res("--trace file: local_timer_entry lines = timer interrupts (%d)" % nt,
     nt == ex["timer_irqs"], "%d vs %d" % (nt, ex["timer_irqs"]))

@@ -67,6 +67,29 @@ bad() {
 	else fail "bad $tool $(printf '%q ' "$@")" "$why"; fi
 }
 
+# bad_fast TOOL ARGS... - bad, and also: stderr names the option (the
+# first --argument, its dashes read as "-", "_" or " "), and the refusal
+# comes within 2 s: before any measurement (a tool that measured first
+# would spin its window, 10 s by default)
+bad_fast() {
+	local tool=$1 opt= why t0 el a
+	for a in "${@:2}"; do case $a in --*) opt=$a; break ;; esac; done
+	t0=$EPOCHREALTIME
+	run1 "$@"
+	el=$(awk "BEGIN { printf \"%.2f\", $EPOCHREALTIME - $t0 }")
+	why=$(verdict "$tool" 2)
+	opt=${opt#--}
+	if [ -z "$why" ] && ! grep -Eqi -- "${opt//-/[-_ ]}" "$T_TMP/err"; then
+		why="stderr does not name --$opt: $(head -c 200 "$T_TMP/err")"
+	fi
+	if [ -z "$why" ] && awk "BEGIN { exit !($el >= 2) }"; then
+		why="refused after $el s: it measured first"
+	fi
+	shift
+	if [ -z "$why" ]; then ok "bad $tool $(printf '%q ' "$@")"
+	else fail "bad $tool $(printf '%q ' "$@")" "$why"; fi
+}
+
 # damaged TOOL ARGS... - any verdict, but no crash, no hang, one-line errors
 damaged() {
 	local tool=$1 why
@@ -138,6 +161,20 @@ done
 for v in abc -5 '' 0 0ns 2h nan inf 1e400 5parsecs; do
 	bad pig -s 1 -T "$v"
 done
+# the noise options of nohz-check, in the live mode (no -s): refused while
+# parsing, not after a window of measurement
+for v in abc -1us '' nan inf 1e400 5parsecs; do
+	bad_fast nohz-check --max-gap "$v"
+done
+for v in 0 abc -1us '' nan 5parsecs; do
+	bad_fast nohz-check --noise-threshold "$v"
+done
+for v in 120 -1 abc '' nan inf 100.5 1e400; do
+	bad_fast nohz-check --min-available "$v"
+done
+for v in /nonexistent-dir/x.svg ''; do
+	bad_fast nohz-check --svg "$v"
+done
 for v in abc -1 '' nan 1e400 2d 5parsecs; do
 	bad sleeping-beauties -n 1 -t "$v"
 done
@@ -174,7 +211,9 @@ for t in nohz-check pig irqtop sleeping-beauties; do
 	bad "$t" --json=x
 	bad "$t" stray
 done
-for o in -c -d -T -r --root --trace; do bad nohz-check -s "$o"; done
+for o in -c -d -T -r --root --trace --max-gap --noise-threshold --min-available --svg; do
+	bad nohz-check -s "$o"
+done
 for o in -c -s -d -t -p -T --clock; do bad pig "$o"; done
 for o in -c -d -n -s --root; do bad irqtop -b "$o"; done
 for o in -i -t -d -n -p --comm --root; do bad sleeping-beauties "$o"; done
