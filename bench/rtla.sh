@@ -235,10 +235,10 @@ of 2026-12-04 are noted here):
   vCPU threads (three busy) wait 34-68% of the busy time.  That wait is
   different in every 5 s window and the two tools never share one, so
   their medians differ by what the host did meanwhile: nohz-check/rtla
-  0.64-1.67 per CPU over eight runs, the 10% goal met on all three CPUs in
+  0.64-1.67 per CPU over nine runs, the 10% goal met on all three CPUs in
   one.  Take the host's wait out of each window (the "noise % minus that"
-  line): both tools are left with 2-22 points of TCG's own cost per round,
-  medians 6.9-10.8 for rtla and 8.9-14.9 for nohz-check in the six runs
+  line): both tools are left with 2-23 points of TCG's own cost per round,
+  medians 6.9-10.8 for rtla and 7.9-14.9 for nohz-check in the seven runs
   with the host's witness.  The QEMU test
   judges that (each tool's noise = its wait + 0..30 points in every round;
   the medians of the remainder within 10 points).
@@ -256,8 +256,8 @@ of 2026-12-04 are noted here):
   differ more than the time does (nohz-check's 0.46-3.9 times rtla's HW
   count per round, mostly gaps of 8-64 us): not explained here.
 - **Max single noise.**  One event per window: on three busy vCPUs a host
-  time slice of tens of ms for both tools (median ratios 0.66-1.91,
-  judged within a factor 4); on CPU 1 alone one rare host hiccup of
+  time slice of tens of ms for both tools (median ratios 0.66-3.4 per
+  CPU, judged within a factor 10); on CPU 1 alone one rare host hiccup of
   0.2-16 ms, there or not in a given 5 s window (median ratios 0.05-3.1,
   not judged).  A 10% agreement between two windows is chance.
 - **IRQ, Thread.**  rtla counts every interrupt during its runtime, over
