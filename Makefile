@@ -197,7 +197,7 @@ test-vm:
 	@tests/vm/run.sh
 
 bench:
-	@scripts/deps.sh build test bench
+	@scripts/deps.sh build test bench vm
 	@$(MAKE) --no-print-directory all tests-bins
 	@bench/run.sh
 

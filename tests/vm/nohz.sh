@@ -2,7 +2,8 @@
 # tests/vm/nohz.sh - nohz-check and friends on a real NO_HZ_FULL kernel.
 # Boots Debian's 6.1 kernel (CONFIG_NO_HZ_FULL=y, HZ=250) under QEMU TCG, one
 # guest per scenario in tests/vm/scenarios/, and judges each serial log
-# against the guest's own /proc/interrupts.  See doc/vm-tests.md.
+# against the guest's own /proc/interrupts.  Scenarios with VM_KERNEL=rt boot
+# the PREEMPT_RT flavour instead, with rtla inside.  See doc/vm-tests.md.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/vm/lib/vm.sh"
 
@@ -48,12 +49,37 @@ else
 	exit 0
 fi
 
-names=()
+names=() rt_names=()
 for f in "$VM_SCEN"/*.sh; do
 	n=$(basename "$f" .sh)
 	if [ -n "${VM_ONLY:-}" ] && [[ " $VM_ONLY " != *" $n "* ]]; then continue; fi
-	names+=("$n")
+	if [ -z "${VM_ONLY:-}" ] && vm_scenario_on_request "$n"; then continue; fi
+	if [ "$(vm_scenario_kernel "$n")" = rt ]; then rt_names+=("$n"); else names+=("$n"); fi
 done
+
+# The PREEMPT_RT guests (VM_KERNEL=rt): their own kernel, and rtla with its
+# libraries appended to the same initramfs.  Without the kernel they are
+# skipped; without rtla they run what does not need it.
+if [ ${#rt_names[@]} -gt 0 ]; then
+	if VM_KDIR_RT=$("$TOP/scripts/vm-kernel.sh" --rt "$VM_DIR" 2>"$VM_LOGS/vm-kernel-rt.err"); then
+		ok "vm: rt kernel $(cat "$VM_KDIR_RT/release") has CONFIG_PREEMPT_RT=y, CONFIG_OSNOISE_TRACER=y, CONFIG_HZ=$(sed -n 's/^CONFIG_HZ=//p' "$VM_KDIR_RT/config")"
+		rtla=""
+		if rtla=$("$TOP/scripts/vm-rtla.sh" "$VM_DIR" 2>"$VM_LOGS/vm-rtla.err"); then
+			ok "vm: rtla $(cat "$rtla/version") with $(cut -d' ' -f1 "$rtla/libs" | tr '\n' ' ')"
+		else
+			skip "vm: rtla" "$(tail -n 1 "$VM_LOGS/vm-rtla.err")"
+			rtla=""
+		fi
+		[ -n "${VM_REJUDGE:-}" ] ||
+			vm_initramfs_rt "$VM_DIR/initrd.gz" "$VM_KDIR_RT" "$rtla" "$VM_DIR/initrd-rt.gz" > /dev/null
+		names+=("${rt_names[@]}")
+	else
+		for n in "${rt_names[@]}"; do
+			skip "$n" "no PREEMPT_RT kernel: $(tail -n 1 "$VM_LOGS/vm-kernel-rt.err")"
+		done
+	fi
+fi
+export VM_KDIR_RT
 # longest guest first (last run's times): two at a time, the short ones
 # fill in at the end
 mapfile -t order < <(for n in "${names[@]}"; do
@@ -68,6 +94,7 @@ t_end=$EPOCHREALTIME
 
 for VM_NAME in "${names[@]}"; do
 	vm_booted "$VM_NAME" || continue
+	VM_KCFG=$(vm_kdir "$VM_NAME")/config
 	# shellcheck disable=SC1090
 	. "$VM_SCEN/$VM_NAME.sh"
 	host

@@ -2,6 +2,12 @@
 # tests/lib.sh): build the initramfs, boot one guest per scenario under a
 # timeout, judge the serial log with vmlog.py.
 #
+# Kernels: a scenario file's VM_KERNEL line picks its guest's kernel:
+# "generic" (the default: Debian's 6.1 amd64, VM_KDIR) or "rt" (its
+# PREEMPT_RT flavour with the osnoise tracer and rtla in the initramfs,
+# VM_KDIR_RT, initrd-rt.gz).  VM_ON_REQUEST=1 in a scenario file: booted
+# only when VM_ONLY names it.
+#
 # Environment: VM_DIR (build/vm), VM_TIMEOUT (seconds per boot, 180),
 # VM_JOBS (guests booted at once, 2), VM_ONLY (scenario names to run),
 # VM_STATIC (directory of the static tools, build/static), VM_LOCK_WAIT
@@ -59,25 +65,76 @@ vm_initramfs() {
 		mv "$out.tmp" "$out"
 }
 
+# vm_initramfs_rt BASE RTKDIR RTLADIR OUT - the RT guest's initramfs: BASE
+# with a second newc archive appended (the kernel unpacks them in turn)
+# holding the RT kernel's config and, when RTLADIR is not empty, rtla with
+# its shared libraries and the dynamic loader; prints "rtla" when packed
+vm_initramfs_rt() {
+	local base=$1 kdir=$2 rtla=$3 out=$4 root
+	root=$VM_DIR/initramfs-rt
+	rm -rf "$root"
+	mkdir -p "$root/boot" "$root/etc"
+	cp "$kdir/config" "$root/boot/config-$(cat "$kdir/release")"
+	if [ -n "$rtla" ]; then
+		cp -a "$rtla/root/." "$root/"
+		cp "$rtla/version" "$root/etc/rtla-version"
+		echo rtla
+	fi
+	{
+		cat "$base"
+		(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1)
+	} > "$out.tmp" && mv "$out.tmp" "$out"
+}
+
 # vm_scenario_append NAME - the kernel options a scenario file asks for
 vm_scenario_append() {
 	# shellcheck disable=SC1090
 	(VM_APPEND=; . "$VM_SCEN/$1.sh"; echo "$VM_APPEND")
 }
 
-# vm_boot NAME APPEND - boot one guest running scenario NAME; the serial log
+# vm_scenario_kernel NAME - the kernel a scenario file asks for: generic, rt
+vm_scenario_kernel() {
+	# shellcheck disable=SC1090
+	(VM_KERNEL=; . "$VM_SCEN/$1.sh"; echo "${VM_KERNEL:-generic}")
+}
+
+# vm_scenario_on_request NAME - true when the scenario file says
+# VM_ON_REQUEST=1: booted only when VM_ONLY names it (a benchmark's guest)
+vm_scenario_on_request() {
+	# shellcheck disable=SC1090
+	[ "$(VM_ON_REQUEST=; . "$VM_SCEN/$1.sh"; echo "${VM_ON_REQUEST:-}")" = 1 ]
+}
+
+# vm_kdir NAME - the kernel directory of scenario NAME's guest
+vm_kdir() {
+	case $(vm_scenario_kernel "$1") in
+	rt) echo "${VM_KDIR_RT:-}" ;;
+	*) echo "$VM_KDIR" ;;
+	esac
+}
+
+# vm_initrd NAME - the initramfs of scenario NAME's guest
+vm_initrd() {
+	case $(vm_scenario_kernel "$1") in
+	rt) echo "$VM_DIR/initrd-rt.gz" ;;
+	*) echo "$VM_DIR/initrd.gz" ;;
+	esac
+}
+
+# vm_boot NAME APPEND [KDIR INITRD] - boot one guest running scenario NAME
+# (kernel and initramfs: the generic ones unless given); the serial log
 # goes to $VM_LOGS/NAME.log, wall seconds to NAME.time, qemu's own output to
 # NAME.qemu, the CPU time of each vCPU thread at every uptime mark to
 # NAME.vcpu.  Never outlives VM_TIMEOUT.
 vm_boot() {
-	local name=$1 append=$2 t0 rc qpid
+	local name=$1 append=$2 kdir=${3:-$VM_KDIR} initrd=${4:-$VM_DIR/initrd.gz} t0 rc qpid
 	local log=$VM_LOGS/$name.log pidf=$VM_LOGS/$name.pid
 	t0=$EPOCHREALTIME
 	rm -f "$pidf" "$log" "$VM_LOGS/$name.vcpu"
 	timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -smp 4 -m 512 \
 		-name "nohz-$name,debug-threads=on" -pidfile "$pidf" \
 		-nodefaults -display none -no-reboot -monitor none -serial "file:$log" \
-		-kernel "$VM_KDIR/vmlinuz" -initrd "$VM_DIR/initrd.gz" \
+		-kernel "$kdir/vmlinuz" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1 vmtest=$name $append" \
 		</dev/null >"$VM_LOGS/$name.qemu" 2>&1 &
 	qpid=$!
@@ -95,7 +152,7 @@ vm_boot_all() {
 			wait -n
 			running=$((running - 1))
 		fi
-		vm_boot "$n" "$(vm_scenario_append "$n")" &
+		vm_boot "$n" "$(vm_scenario_append "$n")" "$(vm_kdir "$n")" "$(vm_initrd "$n")" &
 		running=$((running + 1))
 	done
 	wait
@@ -122,14 +179,15 @@ vm_booted() {
 }
 
 # vm_expect CHECK EXPR [MSG] - judge EXPR over the current scenario's log
-# (VM_NAME); MSG is a Python f-string shown in both outcomes
+# (VM_NAME; hz from the config of its kernel, VM_KCFG); MSG is a Python
+# f-string shown in both outcomes
 vm_expect() {
-	python3 "$VM_PY" expect "$VM_LOGS/$VM_NAME.log" "$VM_NAME" "$VM_KDIR/config" "$@"
+	python3 "$VM_PY" expect "$VM_LOGS/$VM_NAME.log" "$VM_NAME" "${VM_KCFG:-$VM_KDIR/config}" "$@"
 }
 
 # vm_show EXPR - print a value from the current scenario's log
 vm_show() {
-	python3 "$VM_PY" show "$VM_LOGS/$VM_NAME.log" "$VM_NAME" "$VM_KDIR/config" "$1"
+	python3 "$VM_PY" show "$VM_LOGS/$VM_NAME.log" "$VM_NAME" "${VM_KCFG:-$VM_KDIR/config}" "$1"
 }
 
 # vm_section NAME - one section's text from the current scenario's log

@@ -55,4 +55,24 @@ host() {
 		"all(loc('text')[c] <= 0.01 * hz * span('text') + 3 for c in (1, 2, 3))" \
 		"LOC deltas {loc('text')} over {span('text'):.2f} s"
 	vm_section text > "$VM_LOGS/$VM_NAME.report.txt"
+	iso_noise
+}
+
+# iso_noise - nothing was injected, so nohz-check's noise on the busy
+# isolated CPUs must not invent a kernel cause: under TCG what is left is
+# the emulator's time jumps (kind hw, no traced event inside the gap).
+# Every other kind may take at most 1% of the window, and a worst gap may
+# name a timer, irq, ipi, nmi or softirq only on a cpu whose
+# /proc/interrupts or /proc/softirqs moved over the same bracket.
+iso_noise() {
+	if [ "$(vm_show "all('stolen_by_kind' in c for c in live(js('check')))")" != True ]; then
+		skip "$VM_NAME: noise" "nohz-check's JSON has no noise keys (stolen_by_kind) yet"
+		return
+	fi
+	vm_expect "noise: busy isolated cpus lose time to the emulator (hw) only, other kinds < 1% of the window" \
+		"all(c['stolen_by_kind'].get(k, 0) < 0.01 * c['window_ns'] for c in live(js('check')) for k in KINDS if k != 'hw')" \
+		"{[(c['cpu'], {k: round(100 * v / c['window_ns'], 3) for k, v in c['stolen_by_kind'].items() if v}) for c in live(js('check'))]} (% of the window)"
+	vm_expect "noise: no worst gap names a cause the guest's counters did not see" \
+		"not invented('check', [1, 2, 3])" \
+		"{invented('check', [1, 2, 3]) or [(c['cpu'], sorted(set(x['kind'] for g in c['worst'] for x in g['causes']))) for c in live(js('check'))]}"
 }
