@@ -608,8 +608,9 @@ enum nohz_rec_type {
 const char *nohz_rec_type_name(enum nohz_rec_type t);
 
 struct nohz_trace_rec {
-	uint64_t ts;		/* ns, the trace clock (CLOCK_MONOTONIC when the
-				 * kernel has the "mono" trace clock) */
+	uint64_t ts;		/* ns of the trace clock: CLOCK_MONOTONIC ("mono"),
+				 * or TSC ticks scaled to ns ("x86-tsc", see
+				 * struct nohz_clock) */
 	int cpu;
 	enum nohz_rec_type type;
 	pid_t pid;		/* task running when it fired; 0 idle */
@@ -755,9 +756,12 @@ int nohz_trace_open_opts(struct nohz_trace **out, const struct nohz_cpuset *cpus
 void nohz_trace_join(struct nohz_trace *t);
 /* nohz_trace_records - after nohz_trace_join (or explain): the records of
  * cpu in time order when opts.noise, *lost set to those that did not fit
- * or the ring buffer dropped; NULL with *n 0 otherwise */
+ * or the ring buffer dropped, *lost_from to the time (ns of the clock)
+ * from which records may be missing (UINT64_MAX: none missing); NULL with
+ * *n 0 otherwise */
 const struct nohz_trace_rec *nohz_trace_records(const struct nohz_trace *t, int cpu,
-						size_t *n, uint64_t *lost);
+						size_t *n, uint64_t *lost,
+						uint64_t *lost_from);
 int nohz_trace_open(struct nohz_trace **out, const struct nohz_cpuset *cpus,
 		    const char *dump, char *err, size_t errlen);
 /* nohz_trace_start - tracing on and a reader thread on the other cpus; the
@@ -1160,6 +1164,9 @@ struct nohz_noise_cpu {
 	uint64_t stolen_by_kind[NOHZ_NOISE_KINDS];
 	bool traced;		/* causes come from a trace */
 	uint64_t unattributed;	/* gaps the log or the trace could not hold */
+	uint64_t dropped;	/* gaps the spinner's log could not hold: the
+				 * figures cover the window up to log_full_ns */
+	uint64_t log_full_ns;	/* from the window's start; 0: the log held all */
 	uint64_t lost_events;	/* trace records dropped */
 	/* records of the window inside a gap, and outside every gap (in
 	 * interruptions shorter than the threshold): with one clock on both
@@ -1177,7 +1184,7 @@ struct nohz_noise_cpu {
 struct nohz_noise {
 	uint64_t threshold_ns;	/* asked for */
 	uint64_t max_gap_ns;	/* --max-gap, 0 none */
-	double min_available;	/* --min-available, < 0 none */
+	double min_available;	/* --min-available, <= 0 none */
 	const char *clock;	/* "tsc" or "mono" */
 	size_t n;
 	struct nohz_noise_cpu *cpus;
@@ -1186,7 +1193,7 @@ struct nohz_noise {
 struct nohz_noise_opts {
 	uint64_t threshold_ns;	/* 0: NOHZ_NOISE_THRESHOLD_NS */
 	uint64_t max_gap_ns;	/* also attribute every gap over this; 0 none */
-	double min_available;	/* only carried to the result; < 0 none */
+	double min_available;	/* only carried to the result; <= 0 none */
 	size_t worst;		/* largest gaps attributed in full (0: 10) */
 	/* for the remedies (NULL members: unknown) */
 	const struct nohz_explain_opts *explain;
@@ -1206,6 +1213,8 @@ struct nohz_noise_in {
 	const struct nohz_trace_rec *recs;	/* time order; NULL: not traced */
 	size_t nrecs;
 	uint64_t lost;
+	uint64_t lost_from;	/* records may be missing from this time on;
+				 * 0 with lost > 0: from the start */
 	int64_t steal_ns;
 };
 /* nohz_noise_cpu_build - the noise of one cpu from its gaps and records;

@@ -16,7 +16,25 @@
 
 #define TSC_CALIB_NS 20000000ULL	/* 20 ms against CLOCK_MONOTONIC */
 
-/* tsc_usable - the TSC ticks at a constant rate, also in idle states */
+/* tsc_is_clocksource - the kernel keeps time with the TSC: it found the
+ * TSCs of all CPUs in step (the window's edges are read on a housekeeping
+ * CPU, the gaps on the targets) */
+static bool tsc_is_clocksource(void)
+{
+	char cs[32] = "";
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+			"re");
+
+	if (!f)
+		return false;
+	if (!fgets(cs, sizeof(cs), f))
+		cs[0] = '\0';
+	fclose(f);
+	return !strcmp(cs, "tsc\n");
+}
+
+/* tsc_usable - the TSC ticks at a constant rate, also in idle states, and
+ * in step on every CPU */
 static bool tsc_usable(void)
 {
 	bool constant = false, nonstop = false;
@@ -24,7 +42,7 @@ static bool tsc_usable(void)
 	size_t cap = 0;
 	FILE *f;
 
-	if (!HAVE_TSC)
+	if (!HAVE_TSC || !tsc_is_clocksource())
 		return false;
 	f = fopen("/proc/cpuinfo", "re");
 	if (!f)
@@ -90,7 +108,8 @@ int nohz_clock_get(struct nohz_clock *c, enum nohz_clock_kind kind, char *err,
 	memset(c, 0, sizeof(*c));
 	if (kind == NOHZ_CLOCK_TSC && !usable) {
 		nohz_err(err, errlen, "the TSC is not usable as a clock here "
-			 "(needs constant_tsc and nonstop_tsc in /proc/cpuinfo)");
+			 "(needs constant_tsc and nonstop_tsc in /proc/cpuinfo, and tsc as the "
+			 "kernel's clocksource)");
 		return -ENOTSUP;
 	}
 	if (usable) {

@@ -75,11 +75,16 @@ struct noise_replay {
 	unsigned int entries;	/* frames opened with none open */
 };
 
-/* noise_gap_replay - the causes of gap [gs, ge] into r, from the records of
- * in from *cur on (left after the gap's); counts c's records in and out */
+/* noise_gap_replay - the causes of gap [gs, ge] (clipped to the window; rs
+ * its real start) into r, from the records of in from *cur on (left after
+ * the gap's); counts c's records in and out */
 void noise_gap_replay(struct noise_replay *r, const struct nohz_noise_in *in, size_t *cur,
-		      uint64_t gs, uint64_t ge, struct nohz_noise_cpu *c);
+		      uint64_t rs, uint64_t gs, uint64_t ge, struct nohz_noise_cpu *c);
 
+/* utf8_len - length of the well-formed UTF-8 sequence (no overlong, no
+ * surrogate, not U+FFFE/F) at s, 0 if none: names from others are shown
+ * only as such sequences */
+size_t utf8_len(const unsigned char *s);
 /* proc_perf_holders - processes holding perf event fds, "comm/pid, ..." into
  * buf; *self when this process holds some */
 void proc_perf_holders(char *buf, size_t len, bool *self);

@@ -227,6 +227,8 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 		sleep_until_stop(o->warmup > 0 ? o->warmup : 0.2);
 	}
 	if (!live_stopping) {
+		/* stdio allocates: steal is read just outside the window */
+		steal_read(res, steal0);
 		rc = nohz_counters_enable(cnt);
 		if (rc < 0) {
 			nohz_err(err, errlen, "cannot enable counters: %s", strerror(-rc));
@@ -238,14 +240,13 @@ int nohz_live_run(struct nohz_sys *sys, const struct nohz_cpuset *targets,
 			nohz_counters_disable(cnt);
 			goto stop;
 		}
-		steal_read(res, steal0);
 		w0 = nohz_clock_now(&clk);
 		res->seconds = sleep_until_stop(o->seconds);
 		w1 = nohz_clock_now(&clk);
-		steal_read(res, steal1);
 		if (tr)
 			nohz_trace_stop(tr);
 		nohz_counters_disable(cnt);
+		steal_read(res, steal1);
 		for (size_t j = 0; j < res->n; j++)
 			steal1[j] = steal0[j] >= 0 && steal1[j] >= steal0[j] ?
 				    steal1[j] - steal0[j] : -1;
@@ -324,11 +325,11 @@ static void judge_noise(const struct nohz_live *res, struct nohz_report *r)
 		}
 		sb_finish(&sb);
 		if (bad) {
-			f_prefix(f, NOHZ_FAIL, "gaps over %.1f us: ", n->max_gap_ns / 1e3);
+			f_prefix(f, NOHZ_FAIL, "gaps over %.3f us: ", n->max_gap_ns / 1e3);
 			f_remedy(f, "remove the causes named here, the largest first (see "
 				 "\"where the time went\" and its remedies)");
 		} else {
-			f_set(f, NOHZ_PASS, "no gap over %.1f us on %zu busy CPUs",
+			f_set(f, NOHZ_PASS, "no gap over %.3f us on %zu busy CPUs",
 			      n->max_gap_ns / 1e3, n->n);
 		}
 	}

@@ -60,10 +60,9 @@ static void name_cause(const struct noise_cause *c, int cpu, const struct nohz_n
 		return;
 	default:
 		snprintf(what, wlen, "%s", c->name);
-		snprintf(remedy, rlen, "no kernel event: on a VM the host took the CPU "
-			 "(pin the vCPUs to host CPUs of their own and compare steal time); "
-			 "on bare metal look for SMIs (BIOS power management, "
-			 "rtla hwlat)");
+		snprintf(remedy, rlen, "on a VM the host took the CPU (pin the vCPUs to "
+			 "host CPUs of their own and compare steal time); on bare metal "
+			 "look for SMIs (BIOS power management, rtla hwlat)");
 		return;
 	}
 	if (s.kind == NOHZ_SRC_TASK)
@@ -195,11 +194,13 @@ static int cpu_sources(struct nohz_noise_cpu *c, const struct build *b,
 	return 0;
 }
 
-int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *in,
+int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *raw,
 			 const struct nohz_noise_opts *o)
 {
+	struct nohz_noise_in win = *raw;
+	const struct nohz_noise_in *in = &win;
 	size_t want = o->worst ? o->worst : NOHZ_NOISE_WORST, nin = 0, cur = 0, k = 0;
-	uint64_t thr = in->threshold_ns, last_rec;
+	uint64_t thr = in->threshold_ns, lost_from;
 	struct clipped *order = NULL;
 	size_t *slot = NULL;		/* gap -> its place in worst, or k */
 	struct nohz_gaps *acc = calloc(1, sizeof(*acc));
@@ -208,6 +209,17 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 	int rc = -ENOMEM;
 
 	memset(c, 0, sizeof(*c));
+	/* a full gap log: the figures cover the window up to its last gap,
+	 * what came after is unknown */
+	if (raw->dropped && raw->ngaps) {
+		const struct nohz_gap *l = &raw->gaps[raw->ngaps - 1];
+		uint64_t end = l->start_ns + l->dur_ns;
+
+		if (end < win.w1)
+			win.w1 = end > win.w0 ? end : win.w0;
+		c->log_full_ns = win.w1 - win.w0;
+	}
+	c->dropped = raw->dropped;
 	c->cpu = in->cpu;
 	c->spinner_tid = in->spinner_tid;
 	c->window_ns = in->w1 > in->w0 ? in->w1 - in->w0 : 0;
@@ -216,7 +228,6 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 	c->traced = in->recs != NULL;
 	c->lost_events = in->lost;
 	c->steal_ns = in->steal_ns;
-	c->unattributed = in->dropped;
 	if (!acc || !r)
 		goto out;
 	nohz_gaps_reset(acc);
@@ -243,8 +254,9 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 		slot[i] = k;
 	for (size_t j = 0; j < k; j++)
 		slot[order[j].i] = j;
-	/* a full record log: gaps after its last record cannot be attributed */
-	last_rec = !in->lost ? UINT64_MAX : in->nrecs ? in->recs[in->nrecs - 1].ts : 0;
+	/* records lost (ring buffer overrun, full log): the gaps from there on
+	 * cannot be attributed */
+	lost_from = in->lost ? in->lost_from : UINT64_MAX;
 	for (size_t i = 0; i < in->ngaps; i++) {
 		const struct nohz_gap *g = &in->gaps[i];
 		struct nohz_noise_mark *m;
@@ -267,11 +279,12 @@ int nohz_noise_cpu_build(struct nohz_noise_cpu *c, const struct nohz_noise_in *i
 			c->worst[w].start_ns = gs - in->w0;
 			c->worst[w].duration_ns = d;
 		}
-		if (!in->recs || gs > last_rec) {
+		if (!in->recs || ge > lost_from) {
 			c->unattributed++;
 			continue;
 		}
-		noise_gap_replay(r, in, &cur, gs, ge, c);
+		/* records from the gap's real start: a frame opened before w0 */
+		noise_gap_replay(r, in, &cur, g->start_ns, gs, ge, c);
 		m->attributed = true;
 		m->kind = main_kind(r);
 		for (int j = 0; j < r->nc; j++) {
@@ -323,11 +336,19 @@ int nohz_noise_build(struct nohz_noise **out, const struct nohz_spin *s,
 {
 	struct nohz_noise *n = calloc(1, sizeof(*n));
 	size_t ns = nohz_spin_count(s);
+	struct nohz_explain_opts eo = { 0 };
+	struct nohz_noise_opts no = *o;
 	int rc = 0;
 
 	*out = NULL;
 	if (!n)
 		return -ENOMEM;
+	/* remedies need the housekeeping CPUs and the kernel's facts */
+	if (!no.explain && t) {
+		trace_explain_defaults(t, &eo);
+		no.explain = &eo;
+	}
+	o = &no;
 	n->threshold_ns = o->threshold_ns ? o->threshold_ns : NOHZ_NOISE_THRESHOLD_NS;
 	n->max_gap_ns = o->max_gap_ns;
 	n->min_available = o->min_available;
@@ -348,7 +369,8 @@ int nohz_noise_build(struct nohz_noise **out, const struct nohz_spin *s,
 
 		in.gaps = nohz_spin_log(s, i, &in.ngaps, &in.dropped);
 		if (t)
-			in.recs = nohz_trace_records(t, in.cpu, &in.nrecs, &in.lost);
+			in.recs = nohz_trace_records(t, in.cpu, &in.nrecs, &in.lost,
+						     &in.lost_from);
 		rc = nohz_noise_cpu_build(&n->cpus[n->n], &in, o);
 		if (rc == 0)
 			n->n++;

@@ -13,11 +13,23 @@
 
 #define CAUSES_SHOWN 4	/* per gap in the text when it is shortened */
 
-/* put_safe - s with control bytes as '?' */
+/* put_safe - s with control bytes and bytes that are not UTF-8 as '?' (a
+ * terminal takes stray bytes 0x80-0x9f for controls) */
 static void put_safe(FILE *f, const char *s)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t len = *p >= 0x80 ? utf8_len(p) : 1;
+
+		if (!len || *p < 0x20 || *p == 0x7f) {
+			fputc('?', f);
+			p++;
+			continue;
+		}
+		fwrite(p, 1, len, f);
+		p += len;
+	}
 }
 
 /* fmt_ns - a duration for people: "850 ns", "12.3 us", "4.05 ms", "1.20 s" */

@@ -21,6 +21,8 @@
 
 #define LOOSE_NS 5000	/* kernel entry and exit of one interruption, at most */
 #define HW_NAME "no kernel event: hardware or hypervisor (SMI, NMI, host preemption)"
+#define HW_REST "outside the traced handlers: hardware or hypervisor (VM exits, SMI)"
+#define MORE_NAME "more causes"
 
 static int cause_get(struct noise_replay *r, enum nohz_noise_kind kind, int64_t id, pid_t pid,
 		     const char *name)
@@ -31,8 +33,17 @@ static int cause_get(struct noise_replay *r, enum nohz_noise_kind kind, int64_t 
 		if (r->c[i].kind == kind && r->c[i].id == id && r->c[i].pid == pid &&
 		    !strcmp(r->c[i].name, name))
 			return i;
+	/* a gap with this many causes: the rest share one row, hw keeps one */
+	if (kind != NOHZ_NOISE_HW && r->nc >= NOISE_CAUSES_MAX - 2) {
+		for (int i = 0; i < r->nc; i++)
+			if (!strcmp(r->c[i].name, MORE_NAME))
+				return i;
+		id = 0;
+		pid = 0;
+		name = MORE_NAME;
+	}
 	if (r->nc == NOISE_CAUSES_MAX)
-		return r->nc - 1;	/* a gap with 64 causes: the rest share one */
+		return r->nc - 1;
 	c = &r->c[r->nc];
 	memset(c, 0, sizeof(*c));
 	c->kind = kind;
@@ -254,19 +265,19 @@ static void replay_rec(struct noise_replay *r, const struct nohz_trace_rec *x, p
 }
 
 void noise_gap_replay(struct noise_replay *r, const struct nohz_noise_in *in, size_t *cur,
-		       uint64_t gs, uint64_t ge, struct nohz_noise_cpu *c)
+		      uint64_t rs, uint64_t gs, uint64_t ge, struct nohz_noise_cpu *c)
 {
 	size_t i = *cur;
 	uint64_t allow;
 
 	memset(r, 0, sizeof(*r));
 	r->first = -1;
-	r->last = gs;
-	for (; i < in->nrecs && in->recs[i].ts < gs; i++)
+	r->last = gs;		/* records before gs open frames, charge nothing */
+	for (; i < in->nrecs && in->recs[i].ts < rs; i++)
 		c->events_outside += in->recs[i].ts >= in->w0;
 	for (; i < in->nrecs && in->recs[i].ts <= ge; i++) {
 		replay_rec(r, &in->recs[i], in->spinner_tid);
-		c->events_in_gaps++;
+		c->events_in_gaps += in->recs[i].ts >= in->w0;
 	}
 	*cur = i;
 	charge(r, ge);
@@ -282,6 +293,6 @@ void noise_gap_replay(struct noise_replay *r, const struct nohz_noise_in *in, si
 	allow = (uint64_t)(r->entries ? r->entries : 1) * LOOSE_NS;
 	r->c[r->first].stolen += r->loose < allow ? r->loose : allow;
 	if (r->loose > allow)
-		r->c[cause_get(r, NOHZ_NOISE_HW, 0, 0, HW_NAME)].stolen += r->loose - allow;
+		r->c[cause_get(r, NOHZ_NOISE_HW, 1, 0, HW_REST)].stolen += r->loose - allow;
 }
 

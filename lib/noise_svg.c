@@ -63,31 +63,6 @@ struct svg_layout {
 	uint64_t hmax;		/* largest count, the bars' common scale */
 };
 
-/* svg_utf8_len - length of the well-formed UTF-8 sequence at s, 0 if none */
-static size_t svg_utf8_len(const unsigned char *s)
-{
-	unsigned int c = s[0], cp, n, i;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 1, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 2, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 3, cp = c & 0x07;
-	else
-		return 0;
-	for (i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* overlong, surrogates, past U+10FFFF and U+FFFE/F are not XML */
-	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return n + 1;
-}
-
 /*
  * svg_puts - s as XML character data or attribute text: the markup bytes
  * escaped, whitespace controls as spaces, other controls dropped, bytes
@@ -114,7 +89,7 @@ static void svg_puts(FILE *f, const char *s)
 				fputc(*p, f);
 				break;
 			}
-			len = svg_utf8_len(p);
+			len = utf8_len(p);
 			if (!len) {
 				fputc('?', f);
 				break;

@@ -4,7 +4,8 @@
  * our own, and hand every event to lib/explain.c as a parsed record.
  *
  * As rtla does, a private instance ("nohz-trace-PID-N") holds every setting
- * we touch - tracing_cpumask (the targets only), trace_clock (mono), the
+ * we touch - tracing_cpumask (the targets only), trace_clock (the
+ * spinners' clock: x86-tsc or mono, see lib/clock.c), the
  * events, tracing_on - so the global buffer and other users' settings are
  * never changed, and removing the instance undoes it all.
  *
@@ -49,6 +50,7 @@ struct cpu_reader {
 	struct nohz_trace_rec *recs;
 	size_t nrecs, crecs;
 	uint64_t lost;
+	uint64_t lost_from;		/* UINT64_MAX: nothing lost yet */
 };
 
 /* the record log: this many records at most in all, split over the cpus */
@@ -104,6 +106,9 @@ static void reader_page(struct nohz_trace *t, struct cpu_reader *rd)
 	if (missed) {
 		nohz_explain_lost(t->ex, rd->cpu, missed > 0 ? (uint64_t)missed : 1);
 		rd->lost += missed > 0 ? (uint64_t)missed : 1;
+		/* dropped before this page: after the last record kept */
+		if (rd->lost_from == UINT64_MAX)
+			rd->lost_from = rd->nrecs ? rd->recs[rd->nrecs - 1].ts : 0;
 	}
 	for (data = kbuffer_read_event(rd->kbuf, &ts); data;
 	     data = kbuffer_next_event(rd->kbuf, &ts)) {
@@ -118,10 +123,13 @@ static void reader_page(struct nohz_trace *t, struct cpu_reader *rd)
 			continue;
 		r.ts = nohz_clock_ns(&t->clk, r.ts);
 		if (rd->crecs) {
-			if (rd->nrecs < rd->crecs)
+			if (rd->nrecs < rd->crecs) {
 				rd->recs[rd->nrecs++] = r;
-			else
+			} else {
 				rd->lost++;
+				if (rd->lost_from == UINT64_MAX)
+					rd->lost_from = rd->recs[rd->nrecs - 1].ts;
+			}
 		}
 		if (t->dump)
 			trace_dec_dump(t->dec, t->dump, &rec, &r);
@@ -222,6 +230,7 @@ static int readers_open(struct nohz_trace *t, char *err, size_t errlen)
 		struct cpu_reader *rd = &t->rd[t->nrd++];
 
 		rd->cpu = cpu;
+		rd->lost_from = UINT64_MAX;
 		rd->tcpu = tracefs_cpu_open(t->inst, cpu, true);
 		if (!rd->tcpu) {
 			nohz_err(err, errlen, "cannot open the trace buffer of cpu %d: %s", cpu,
@@ -476,11 +485,14 @@ void nohz_trace_join(struct nohz_trace *t)
 }
 
 const struct nohz_trace_rec *nohz_trace_records(const struct nohz_trace *t, int cpu,
-						size_t *n, uint64_t *lost)
+						size_t *n, uint64_t *lost,
+						uint64_t *lost_from)
 {
 	*n = 0;
 	if (lost)
 		*lost = 0;
+	if (lost_from)
+		*lost_from = UINT64_MAX;
 	/* the reader owns the logs until it is joined */
 	if (!t || t->thread)
 		return NULL;
@@ -489,6 +501,8 @@ const struct nohz_trace_rec *nohz_trace_records(const struct nohz_trace *t, int 
 			*n = t->rd[i].nrecs;
 			if (lost)
 				*lost = t->rd[i].lost;
+			if (lost_from)
+				*lost_from = t->rd[i].lost_from;
 			return t->rd[i].crecs ? t->rd[i].recs : NULL;
 		}
 	return NULL;

@@ -131,7 +131,8 @@ int nohz_parse_duration(const char *s, double *seconds, char *err, size_t errlen
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || errno) {
-		nohz_err(err, errlen, "'%s' is not a number with an optional unit (ms, s, m, h)", s);
+		nohz_err(err, errlen, "'%s' is not a number with an optional unit "
+			 "(ns, us, ms, s, m, h, d)", s);
 		return -EINVAL;
 	}
 	if (!strcmp(end, "") || !strcmp(end, "s"))
@@ -183,4 +184,29 @@ void nohz_json_string(FILE *f, const char *s)
 		}
 	}
 	fputc('"', f);
+}
+
+/* utf8_len - length of the well-formed UTF-8 sequence at s, 0 if none */
+size_t utf8_len(const unsigned char *s)
+{
+	unsigned int c = s[0], cp, n, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 1, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 2, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 3, cp = c & 0x07;
+	else
+		return 0;
+	for (i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong, surrogates, past U+10FFFF and U+FFFE/F are not XML */
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return n + 1;
 }

@@ -182,6 +182,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if ((o->pid || o->cgroup) && o->cpus)
 		die("-c cannot be used with %s: the workload's CPUs are the targets",
 		    o->pid ? "--pid" : "--cgroup");
+	if (o->max_gap_ns && o->max_gap_ns <= (o->noise_threshold_ns ? o->noise_threshold_ns :
+						   NOHZ_NOISE_THRESHOLD_NS))
+		die("--max-gap %.0f ns must be longer than the noise threshold (%llu ns): "
+		    "shorter gaps are not recorded", (double)o->max_gap_ns,
+		    (unsigned long long)(o->noise_threshold_ns ? o->noise_threshold_ns :
+					 NOHZ_NOISE_THRESHOLD_NS));
 	if ((o->max_gap_ns || o->min_available > 0 || o->svg) && (o->pid || o->cgroup))
 		die("%s needs the spinners: not with %s", o->svg ? "--svg" : o->max_gap_ns ?
 		    "--max-gap" : "--min-available", o->pid ? "--pid" : "--cgroup");

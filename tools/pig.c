@@ -162,7 +162,7 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 	};
 	struct nohz_cpuset online;
 	struct nohz_sys *sys;
-	char buf[256];
+	char buf[256], onl[256];
 	bool have_c = false, have_t = false, throttled;
 	long runtime = 0, period = 0;
 	int c, rc;
@@ -254,6 +254,10 @@ static void pig_parse(struct pig *p, int argc, char **argv)
 		nohz_cpuset_set(&p->so.cpus, cpu);
 	}
 	p->pinned = !have_t;
+	if (p->explain && nohz_cpuset_subset(&online, &p->so.cpus))
+		die("--explain needs a CPU outside -c %s for its trace reader (online: %s)",
+		    nohz_cpuset_format(&p->so.cpus, buf, sizeof(buf)),
+		    nohz_cpuset_format(&online, onl, sizeof(onl)));
 	/* a warning only once the input is known good: bad input is one line */
 	if (throttled)
 		tool_warn("warning: RT throttling is on (sched_rt_runtime_us=%ld of %ld): "
@@ -574,7 +578,10 @@ int main(int argc, char **argv)
 			print_text(&p, s);
 			if (p.noise) {
 				printf("\nWhat caused the gaps:\n");
-				nohz_noise_print(stdout, p.noise, p.quiet ? 3 : NOHZ_NOISE_WORST);
+				if (p.quiet)
+					nohz_noise_print_summary(stdout, p.noise);
+				else
+					nohz_noise_print(stdout, p.noise, NOHZ_NOISE_WORST);
 			}
 		}
 	} else {

@@ -33,7 +33,7 @@ struct scene {
 	size_t ngaps;
 	struct nohz_trace_rec recs[512];
 	size_t nrecs;
-	uint64_t dropped, lost;
+	uint64_t dropped, lost, lost_from;
 	bool untraced;			/* recs NULL */
 };
 
@@ -177,14 +177,15 @@ static void build(struct nohz_noise_cpu *c, const struct scene *sc,
 		.threshold_ns = 1000, .loop_ns = 20,
 		.gaps = sc->gaps, .ngaps = sc->ngaps, .dropped = sc->dropped,
 		.recs = sc->untraced ? NULL : sc->recs, .nrecs = sc->untraced ? 0 : sc->nrecs,
-		.lost = sc->lost, .steal_ns = -1,
+		.lost = sc->lost, .lost_from = sc->lost_from, .steal_ns = -1,
 	};
 
 	memset(c, 0, sizeof(*c));
 	assert_int_equal(nohz_noise_cpu_build(c, &in, o), 0);
 	assert_int_equal(c->cpu, CPU);
 	assert_int_equal(c->spinner_tid, SPIN);
-	assert_int_equal(c->window_ns, W1 - W0);
+	if (!sc->dropped)
+		assert_int_equal(c->window_ns, W1 - W0);
 	invariants(c);
 }
 
@@ -506,7 +507,7 @@ static void test_nmi(void **state)
  */
 static void test_remainder_to_first_cause(void **state)
 {
-	static const char hw[] = "no kernel event: hardware or hypervisor";
+	static const char hw[] = "outside the traced handlers: hardware or hypervisor";
 	struct scene *sc = scene_new();
 	struct nohz_noise_cpu c;
 	const struct nohz_noise_gap *g;
@@ -860,6 +861,7 @@ static void test_not_traced(void **state)
 {
 	struct scene *sc = scene_new();
 	struct nohz_noise_cpu c;
+	const struct nohz_gap *last;
 
 	gap(sc, W0 + 1 * MS, 3000);
 	gap(sc, W0 + 2 * MS, 9000);
@@ -879,14 +881,92 @@ static void test_not_traced(void **state)
 		assert_false(c.marks[i].attributed);
 	nohz_noise_cpu_free(&c);
 
-	/* traced, but the log dropped gaps and the ring buffer events */
+	/* traced, but the gap log dropped gaps after its last one: the figures
+	 * cover the window up to there; the ring buffer lost records from the
+	 * start: no gap is attributed (none is called hardware for it) */
 	sc->untraced = false;
 	sc->dropped = 4;
 	sc->lost = 7;
 	build_default(&c, sc);
 	assert_true(c.traced);
-	assert_true(c.unattributed >= 4);
+	assert_int_equal(c.dropped, 4);
+	last = &sc->gaps[sc->ngaps - 1];
+	assert_int_equal(c.log_full_ns, last->start_ns + last->dur_ns - W0);
+	assert_int_equal(c.window_ns, c.log_full_ns);
+	assert_int_equal(c.unattributed, c.gaps);
+	assert_int_equal(c.stolen_by_kind[NOHZ_NOISE_HW], 0);
 	assert_int_equal(c.lost_events, 7);
+	nohz_noise_cpu_free(&c);
+	free(sc);
+}
+
+/* an IRQ entered before the window and left inside it: an IRQ, not hw */
+static void test_straddles_window_start(void **state)
+{
+	struct scene *sc = scene_new();
+	struct nohz_noise_cpu c;
+	const struct nohz_noise_gap *g;
+
+	gap(sc, W0 - 4000, 10000);
+	frame(sc, W0 - 3000, W0 + 2000, NOHZ_REC_IRQ, NOHZ_REC_IRQ_EXIT, 24, "virtio0-input");
+	build_default(&c, sc);
+	assert_int_equal(c.gaps, 1);
+	g = worst_at(&c, W0);
+	assert_int_equal(g->duration_ns, 6000);
+	ncauses(g, 1);
+	assert_int_equal(cause(g, NOHZ_NOISE_IRQ, "IRQ 24")->stolen_ns, 6000);
+	assert_int_equal(cause(g, NOHZ_NOISE_IRQ, "IRQ 24")->duration_ns, 5000);
+	assert_int_equal(c.stolen_by_kind[NOHZ_NOISE_HW], 0);
+	nohz_noise_cpu_free(&c);
+	free(sc);
+}
+
+/* records lost in the middle of the window (a ring-buffer overrun): the gaps
+ * before are attributed, those after are not, and none is called hardware */
+static void test_lost_mid_window(void **state)
+{
+	struct scene *sc = scene_new();
+	struct nohz_noise_cpu c;
+	uint64_t G = gap(sc, W0 + 100 * MS, 5000);
+
+	frame(sc, G + 1000, G + 4000, NOHZ_REC_IRQ, NOHZ_REC_IRQ_EXIT, 24, "virtio0-input");
+	gap(sc, W0 + 600 * MS, 5000);
+	sc->lost = 3;
+	sc->lost_from = W0 + 500 * MS;
+	build_default(&c, sc);
+	assert_int_equal(c.gaps, 2);
+	assert_int_equal(c.unattributed, 1);
+	assert_true(c.marks[0].attributed);
+	assert_false(c.marks[1].attributed);
+	assert_int_equal(c.stolen_by_kind[NOHZ_NOISE_IRQ], 5000);
+	assert_int_equal(c.stolen_by_kind[NOHZ_NOISE_HW], 0);
+	nohz_noise_cpu_free(&c);
+	free(sc);
+}
+
+/* a gap with more causes than a gap keeps: the rest share one row, and the
+ * hardware's share still has its own */
+static void test_many_causes(void **state)
+{
+	struct scene *sc = scene_new();
+	struct nohz_noise_cpu c;
+	const struct nohz_noise_gap *g;
+	uint64_t G = gap(sc, W0 + 10 * MS, 1000000), sum = 0;
+	char name[16];
+
+	for (int i = 0; i < 80; i++) {
+		snprintf(name, sizeof(name), "dev%d", i);
+		frame(sc, G + 1000 + i * 1000, G + 1500 + i * 1000, NOHZ_REC_IRQ,
+		      NOHZ_REC_IRQ_EXIT, 100 + i, name);
+	}
+	build_default(&c, sc);
+	g = worst_at(&c, G);
+	assert_true(g->ncauses <= 64);
+	assert_non_null(cause(g, NOHZ_NOISE_IRQ, "more causes"));
+	assert_non_null(cause(g, NOHZ_NOISE_HW, "hardware or hypervisor"));
+	for (size_t i = 0; i < g->ncauses; i++)
+		sum += g->causes[i].stolen_ns;
+	assert_int_equal(sum, 1000000);
 	nohz_noise_cpu_free(&c);
 	free(sc);
 }
@@ -931,6 +1011,9 @@ int main(void)
 		cmocka_unit_test(test_missing_exit),
 		cmocka_unit_test(test_not_traced),
 		cmocka_unit_test(test_no_gaps),
+		cmocka_unit_test(test_straddles_window_start),
+		cmocka_unit_test(test_lost_mid_window),
+		cmocka_unit_test(test_many_causes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
