@@ -175,6 +175,12 @@ done
 for v in /nonexistent-dir/x.svg ''; do
 	bad_fast nohz-check --svg "$v"
 done
+# a limit the recording cannot see: gaps at or under the threshold
+bad_fast nohz-check --max-gap 500ns
+bad_fast nohz-check --max-gap 1us
+bad_fast nohz-check --noise-threshold 20us --max-gap 10us
+bad_fast pig -c 0-$(($(nproc) - 1)) -s 1 --explain
+bad_fast pig -t 1 -s 1 --explain
 for v in abc -1 '' nan 1e400 2d 5parsecs; do
 	bad sleeping-beauties -n 1 -t "$v"
 done
