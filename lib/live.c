@@ -288,7 +288,8 @@ out:
 	return rc;
 }
 
-/* noise_cause - the main cause of gap g, "kind source" */
+/* noise_cause - the main cause of gap g, "kind source" (a task name is
+ * anyone's: its control bytes as '?') */
 static void noise_cause(const struct nohz_noise_gap *g, char *b, size_t len)
 {
 	if (!g->ncauses)
@@ -296,6 +297,19 @@ static void noise_cause(const struct nohz_noise_gap *g, char *b, size_t len)
 	else
 		snprintf(b, len, "%s %s", nohz_noise_kind_name(g->causes[0].kind),
 			 g->causes[0].source);
+	for (; *b; b++)
+		if ((unsigned char)*b < 0x20 || *b == 0x7f)
+			*b = '?';
+}
+
+/* cause_remedy - the remedy of the source behind gap g's main cause */
+static const char *cause_remedy(const struct nohz_noise_cpu *c, const struct nohz_noise_gap *g)
+{
+	for (size_t i = 0; g->ncauses && i < c->nsources; i++)
+		if (c->sources[i].kind == g->causes[0].kind &&
+		    !strcmp(c->sources[i].source, g->causes[0].source))
+			return c->sources[i].remedy;
+	return "";
 }
 
 /* judge_noise - the latency findings: the longest gap, the time available */
@@ -305,6 +319,7 @@ static void judge_noise(const struct nohz_live *res, struct nohz_report *r)
 	struct nohz_finding *f;
 	struct strbuf sb;
 	char cause[160];
+	const char *fix = "";
 	bool bad = false;
 
 	if (n->max_gap_ns) {
@@ -318,6 +333,8 @@ static void judge_noise(const struct nohz_live *res, struct nohz_report *r)
 
 			if (c->max_gap_ns <= n->max_gap_ns || !c->nworst)
 				continue;
+			if (!bad)
+				fix = cause_remedy(c, &c->worst[0]);
 			bad = true;
 			noise_cause(&c->worst[0], cause, sizeof(cause));
 			sb_item(&sb, "; ", "CPU %d: %.1f us at %.6f s (%s)", c->cpu,
@@ -325,11 +342,14 @@ static void judge_noise(const struct nohz_live *res, struct nohz_report *r)
 		}
 		sb_finish(&sb);
 		if (bad) {
-			f_prefix(f, NOHZ_FAIL, "gaps over %.3f us: ", n->max_gap_ns / 1e3);
-			f_remedy(f, "remove the causes named here, the largest first (see "
-				 "\"where the time went\" and its remedies)");
+			f_prefix(f, NOHZ_FAIL, "gaps over %g us: ", n->max_gap_ns / 1e3);
+			if (fix[0])
+				f_remedy(f, "%s", fix);
+			else
+				f_remedy(f, "remove the causes named here, the largest first "
+					 "(see \"where the time went\" and its remedies)");
 		} else {
-			f_set(f, NOHZ_PASS, "no gap over %.3f us on %zu busy CPUs",
+			f_set(f, NOHZ_PASS, "no gap over %g us on %zu busy CPUs",
 			      n->max_gap_ns / 1e3, n->n);
 		}
 	}
