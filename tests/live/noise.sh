@@ -477,7 +477,7 @@ wait $LAST
 expect_grep "noise: c. the text report prints the noise figures" '[Nn]oise|[Aa]vailable' "$T_TMP/c.txt"
 
 # --- d. --max-gap and --min-available --------------------------------------
-for a in "max-gap 1us" "max-gap 10s" "min-available 100" "min-available 1"; do
+for a in "max-gap 2us" "max-gap 10s" "min-available 100" "min-available 1"; do
 	f=$T_TMP/d-${a// /_}.json
 	bg "$NC" -c $CPU -d 1 --json --$a > "$f" 2> "$f.err"
 	wait $LAST; echo "$?" > "$f.rc"
@@ -495,16 +495,16 @@ def get(a):
 base = load(sys.argv[2], "d. baseline (c)") or {}
 base_fail = {f["id"] for f in findings(base, "FAIL")}
 
-d, rc = get("max-gap 1us")
+d, rc = get("max-gap 2us")
 if d:
     c = live_cpu(d, cpu)
-    res("d. --max-gap 1us: exit 1, verdict FAIL", rc == "1" and d["verdict"] == "FAIL",
+    res("d. --max-gap 2us: exit 1, verdict FAIL", rc == "1" and d["verdict"] == "FAIL",
         "exit %s verdict %s" % (rc, d["verdict"]))
-    res("d. --max-gap 1us: live.max_gap_ns 1000", d["live"].get("max_gap_ns") == 1000,
+    res("d. --max-gap 2us: live.max_gap_ns 2000", d["live"].get("max_gap_ns") == 2000,
         d["live"].get("max_gap_ns"))
     fs = [f for f in findings(d, "FAIL") if about(f, "gap")] or \
          [f for f in findings(d, "FAIL") if f["id"] not in base_fail]
-    res("d. --max-gap 1us: a FAIL finding about the gap", fs,
+    res("d. --max-gap 2us: a FAIL finding about the gap", fs,
         [f["id"] for f in findings(d, "FAIL")])
     if fs and c and c.get("worst"):
         g = c["worst"][0]
@@ -513,12 +513,13 @@ if d:
         named = [w for w in words if w and w in ev]
         if not named and g["causes"] and g["causes"][0]["kind"] == "hw":
             named = [w for w in ("hardware", "hypervisor") if w in ev]
-        res("d. --max-gap 1us: the finding names the longest gap's cause (%s)"
+        res("d. --max-gap 2us: the finding names the longest gap's cause (%s)"
             % show_gap(g), named, "evidence: " + ev[:300])
     if c:
-        over = [g for g in c["worst"] if g["duration_ns"] > 1000]
-        res("d. --max-gap 1us: every gap over 1us is in worst (%d of %d gaps)"
-            % (len(over), c["gaps"]), len(over) == c["gaps"], "")
+        over = [g for g in c["worst"] if g["duration_ns"] > 2000]
+        more = sum(v for k, v in c["gap_hist"].items() if int(k) >= 2048)
+        res("d. --max-gap 2us: every gap over 2us is in worst (%d, at least the %d of "
+            "2048 ns and more)" % (len(over), more), len(over) >= more, "")
 
 d, rc = get("max-gap 10s")
 if d:
