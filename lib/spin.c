@@ -11,6 +11,7 @@
  * gaps we look for, and an lfence would double the loop cost.
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -202,9 +203,11 @@ static void *spin_thread(void *arg)
 		/* recorded: gaps of more than thr_ns, i.e. ticks above floor(thr) */
 		t->thr_ticks = (uint64_t)((double)t->thr_ns * s->ticks_per_ns);
 	}
-	/* dur 0 means no limit: a limit below one tick is one tick */
+	/* dur 0 means no limit; rounded up, and one tick more for the rounding
+	 * of the tick -> ns multiplier: a run is never reported shorter than
+	 * it was asked to be */
 	if (s->o.seconds > 0)
-		dur = (uint64_t)(s->o.seconds * 1e9 * s->ticks_per_ns + 0.5) ?: 1;
+		dur = (uint64_t)ceil(s->o.seconds * 1e9 * s->ticks_per_ns) + 1;
 
 	pthread_mutex_lock(&s->lock);
 	s->ready++;
