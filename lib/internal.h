@@ -49,6 +49,7 @@ struct remedy_in {
 /* The replay of one gap (lib/noise_replay.c), for lib/noise.c. */
 #define NOISE_FRAMES_MAX 32
 #define NOISE_CAUSES_MAX 64
+#define NOISE_MORE_ID (-1)	/* id of the row the causes past the limit share */
 /* A cause while a gap is replayed: what names it, and its time. */
 struct noise_cause {
 	enum nohz_noise_kind kind;

@@ -13,7 +13,6 @@
 
 #include "internal.h"
 
-
 static const char *const kind_names[NOHZ_NOISE_KINDS] = {
 	[NOHZ_NOISE_IRQ] = "irq", [NOHZ_NOISE_SOFTIRQ] = "softirq",
 	[NOHZ_NOISE_TIMER] = "timer", [NOHZ_NOISE_WORK] = "work",
@@ -43,6 +42,12 @@ static void name_cause(const struct noise_cause *c, int cpu, const struct nohz_n
 	struct nohz_source s = { .cpu = cpu, .pid = c->pid };
 	struct remedy_in in = { .name = c->name, .id = c->id, .comm = c->name };
 
+	if (c->id == NOISE_MORE_ID) {
+		/* causes of several kinds and names: no one remedy */
+		snprintf(what, wlen, "%s", c->name);
+		remedy[0] = '\0';
+		return;
+	}
 	switch (c->kind) {
 	case NOHZ_NOISE_IRQ: s.kind = NOHZ_SRC_IRQ; break;
 	case NOHZ_NOISE_SOFTIRQ: s.kind = NOHZ_SRC_SOFTIRQ; break;

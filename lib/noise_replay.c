@@ -38,7 +38,7 @@ static int cause_get(struct noise_replay *r, enum nohz_noise_kind kind, int64_t 
 		for (int i = 0; i < r->nc; i++)
 			if (!strcmp(r->c[i].name, MORE_NAME))
 				return i;
-		id = 0;
+		id = NOISE_MORE_ID;
 		pid = 0;
 		name = MORE_NAME;
 	}
