@@ -77,10 +77,11 @@ static int live_noise(const struct nohz_spin *spin, const struct nohz_trace *tr,
 		      const struct nohz_live_opts *o, struct nohz_live *res, uint64_t w0,
 		      uint64_t w1, const int64_t *steal, char *err, size_t errlen)
 {
-	struct nohz_explain_opts eo = { .housekeeping = res->housekeeping };
+	/* explain NULL: the remedies are worded from the trace's facts, as the
+	 * explanation's are (nohz_noise_build) */
 	struct nohz_noise_opts no = {
 		.threshold_ns = o->noise_threshold_ns, .max_gap_ns = o->max_gap_ns,
-		.min_available = o->min_available, .worst = o->noise_worst, .explain = &eo,
+		.min_available = o->min_available, .worst = o->noise_worst,
 	};
 	int64_t *sp = calloc(nohz_spin_count(spin) + 1, sizeof(*sp));
 	int rc;
@@ -94,9 +95,6 @@ static int live_noise(const struct nohz_spin *spin, const struct nohz_trace *tr,
 			if (res->cpus[j].cpu == nohz_spin_cpu(spin, i))
 				sp[i] = steal[j];
 	}
-	/* the remedies are worded as the explanation's, from the same facts */
-	if (tr)
-		trace_explain_defaults(tr, &eo);
 	rc = nohz_noise_build(&res->noise, spin, tr, w0, w1, sp, &no);
 	free(sp);
 	if (rc < 0)

@@ -186,13 +186,15 @@ static void replay_rec(struct noise_replay *r, const struct nohz_trace_rec *x, p
 	struct noise_frame *w;
 	int ci;
 
+	/* the time up to a record is the current frame's (an NMI's record
+	 * comes at its end and charges up to its start itself) */
+	if (x->type != NOHZ_REC_NMI)
+		charge(r, x->ts);
 	switch (x->type) {
 	case NOHZ_REC_TICK:
-		charge(r, x->ts);
 		push(r, x->type, -1, 0, x->ts);
 		return;
 	case NOHZ_REC_IPI:
-		charge(r, x->ts);
 		/* the function-call IPIs name themselves by the function they run */
 		if (!strncmp(x->name, "call_function", 13)) {
 			push(r, x->type, -1, 0, x->ts);
@@ -202,7 +204,6 @@ static void replay_rec(struct noise_replay *r, const struct nohz_trace_rec *x, p
 		return;
 	case NOHZ_REC_HRTIMER:
 	case NOHZ_REC_CSD:
-		charge(r, x->ts);
 		ci = x->type == NOHZ_REC_HRTIMER ?
 		     cause_get(r, NOHZ_NOISE_TIMER, 0, 0, x->name) :
 		     cause_get(r, NOHZ_NOISE_IPI, 1, 0, x->name);
@@ -212,16 +213,13 @@ static void replay_rec(struct noise_replay *r, const struct nohz_trace_rec *x, p
 		push(r, x->type, ci, rec_key(x), x->ts);
 		return;
 	case NOHZ_REC_IRQ:
-		charge(r, x->ts);
 		push(r, x->type, cause_get(r, NOHZ_NOISE_IRQ, x->val, 0, x->name), x->val, x->ts);
 		return;
 	case NOHZ_REC_SOFTIRQ:
-		charge(r, x->ts);
 		push(r, x->type, cause_get(r, NOHZ_NOISE_SOFTIRQ, x->val, 0, x->name), x->val,
 		     x->ts);
 		return;
 	case NOHZ_REC_WORK:
-		charge(r, x->ts);
 		push(r, x->type, cause_get(r, NOHZ_NOISE_WORK, 0, 0, x->name), 0, x->ts);
 		return;
 	case NOHZ_REC_TICK_EXIT:
@@ -231,11 +229,9 @@ static void replay_rec(struct noise_replay *r, const struct nohz_trace_rec *x, p
 	case NOHZ_REC_WORK_END:
 	case NOHZ_REC_IPI_EXIT:
 	case NOHZ_REC_CSD_EXIT:
-		charge(r, x->ts);
 		close_to(r, x);
 		return;
 	case NOHZ_REC_SWITCH:
-		charge(r, x->ts);
 		if (x->tid == spinner) {
 			thread_pop(r, x->ts);
 			return;
@@ -260,7 +256,7 @@ static void replay_rec(struct noise_replay *r, const struct nohz_trace_rec *x, p
 		return;
 	}
 	default:
-		return;		/* wakeups, timer starts, tick stops: no time of their own */
+		return;		/* wakeups, timer starts, tick stops: no frame of their own */
 	}
 }
 

@@ -115,6 +115,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->seconds = 10;
+	o->noise_threshold_ns = NOHZ_NOISE_THRESHOLD_NS;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:d:T:sr:jqhVp:", lo, NULL)) != -1) {
 		switch (c) {
@@ -182,12 +183,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if ((o->pid || o->cgroup) && o->cpus)
 		die("-c cannot be used with %s: the workload's CPUs are the targets",
 		    o->pid ? "--pid" : "--cgroup");
-	if (o->max_gap_ns && o->max_gap_ns <= (o->noise_threshold_ns ? o->noise_threshold_ns :
-						   NOHZ_NOISE_THRESHOLD_NS))
+	if (o->max_gap_ns && o->max_gap_ns <= o->noise_threshold_ns)
 		die("--max-gap %.0f ns must be longer than the noise threshold (%llu ns): "
 		    "shorter gaps are not recorded", (double)o->max_gap_ns,
-		    (unsigned long long)(o->noise_threshold_ns ? o->noise_threshold_ns :
-					 NOHZ_NOISE_THRESHOLD_NS));
+		    (unsigned long long)o->noise_threshold_ns);
 	if ((o->max_gap_ns || o->min_available > 0 || o->svg) && (o->pid || o->cgroup))
 		die("%s needs the spinners: not with %s", o->svg ? "--svg" : o->max_gap_ns ?
 		    "--max-gap" : "--min-available", o->pid ? "--pid" : "--cgroup");
@@ -317,9 +316,8 @@ static void print_text(const struct opts *o, const struct nohz_report *r,
 	       reset(o), nohz_cpuset_format(&r->targets, t, sizeof(t)));
 }
 
-static void print_json(const struct opts *o, const struct nohz_report *r,
-		       const struct nohz_live *lv, const struct nohz_explain *ex,
-		       const char *root)
+static void print_json(const struct nohz_report *r, const struct nohz_live *lv,
+		       const struct nohz_explain *ex, const char *root)
 {
 	char b[2048];
 
@@ -343,10 +341,11 @@ static void print_json(const struct opts *o, const struct nohz_report *r,
 		if (lv->noise) {
 			printf("\"noise_threshold_ns\":%llu,\"clock\":\"%s\",",
 			       (unsigned long long)lv->noise->threshold_ns, lv->noise->clock);
-			if (o->max_gap_ns)
-				printf("\"max_gap_ns\":%llu,", (unsigned long long)o->max_gap_ns);
-			if (o->min_available > 0)
-				printf("\"min_available_pct\":%g,", o->min_available);
+			if (lv->noise->max_gap_ns)
+				printf("\"max_gap_ns\":%llu,",
+				       (unsigned long long)lv->noise->max_gap_ns);
+			if (lv->noise->min_available > 0)
+				printf("\"min_available_pct\":%g,", lv->noise->min_available);
 		}
 		json_kv("housekeeping", nohz_cpuset_format(&lv->housekeeping, b, sizeof(b)),
 			true);
@@ -577,14 +576,13 @@ int main(int argc, char **argv)
 					      nohz_report_verdict(&r) == NOHZ_FAIL)) ?
 	     lv.explain : NULL;
 	if (o.json)
-		print_json(&o, &r, o.static_only ? NULL : &lv, ex, nohz_sys_root(sys));
+		print_json(&r, o.static_only ? NULL : &lv, ex, nohz_sys_root(sys));
 	else
 		print_text(&o, &r, o.static_only ? NULL : &lv, ex, nohz_sys_root(sys));
 	if (svg) {
-		snprintf(b2, sizeof(b2), "nohz-check: CPUs %s, %.1f s, noise over %s ns",
+		snprintf(b2, sizeof(b2), "nohz-check: CPUs %s, %.1f s, noise over %llu ns",
 			 nohz_cpuset_format(&r.targets, b, sizeof(b)), lv.seconds,
-			 lv.noise ? (snprintf(err, sizeof(err), "%llu",
-				     (unsigned long long)lv.noise->threshold_ns), err) : "?");
+			 (unsigned long long)o.noise_threshold_ns);
 		if (!lv.noise)
 			tool_warn("--svg: no noise was measured (no spinner ran); '%s' is empty",
 				  o.svg);
